@@ -1,0 +1,246 @@
+"""Typed records passed between the pipeline stages.
+
+Every stage takes and returns these records; no loose dicts travel between stages.
+`to_dict` on the output records gives the JSON contract of DESIGN.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Field = Literal["headline", "caption", "text"]
+ClaimKind = Literal["killed", "injured", "missing", "abducted", "arrested", "displaced"]
+Qualifier = Literal["exact", "at_least", "more_than", "about", "up_to", "range", "vague"]
+Precision = Literal["day", "week", "month", "year"]
+PlacePrecision = Literal["town", "district", "province", "country", "region"]
+
+ACTOR_TYPES = (
+    "State forces",
+    "Rebel group",
+    "Political militia",
+    "Identity militia",
+    "Rioters",
+    "Protesters",
+    "Civilians",
+    "External/Other forces",
+)
+
+EVENT_TYPES = {
+    "Battles": ("Armed clash", "Government regains territory", "Non-state actor overtakes territory"),
+    "Explosions/Remote violence": (
+        "Chemical weapon",
+        "Air/drone strike",
+        "Suicide bomb",
+        "Shelling/artillery/missile attack",
+        "Remote explosive/landmine/IED",
+        "Grenade",
+    ),
+    "Violence against civilians": ("Sexual violence", "Attack", "Abduction/forced disappearance"),
+    "Protests": ("Peaceful protest", "Protest with intervention", "Excessive force against protesters"),
+    "Riots": ("Violent demonstration", "Mob violence"),
+    "Strategic developments": (
+        "Agreement",
+        "Arrests",
+        "Change to group/activity",
+        "Disrupted weapons use",
+        "Headquarters or base established",
+        "Looting/property destruction",
+        "Non-violent transfer of territory",
+        "Other",
+    ),
+}
+
+
+class InputError(Exception):
+    """A document that cannot be read; the message names the input and the problem."""
+
+    def __init__(self, source: str, problem: str) -> None:
+        super().__init__(f"{source}: {problem}")
+        self.source = source
+        self.problem = problem
+
+
+@dataclass
+class Document:
+    """One input document as read by `ingest`, before cleaning."""
+
+    id: str
+    text: str
+    origin: str  # where it came from (path, 'stdin', 'file.jsonl:12'): named in errors
+    html: str | None = None
+    published: dt.date | None = None
+    url: str | None = None
+    source: str | None = None
+    title: str | None = None  # a headline the input gives apart from its text (HTML <title>)
+
+
+@dataclass
+class Article:
+    """One story after cleaning: headline, image caption and body kept apart."""
+
+    headline: str | None
+    caption: str | None
+    text: str
+    published: dt.date | None = None
+
+    def field_text(self, name: Field) -> str:
+        """The text of one field ('' when the field is absent)."""
+        return (getattr(self, name) or "") if name != "text" else self.text
+
+    def to_dict(self) -> dict[str, Any]:
+        """The contract's article object."""
+        return {
+            "headline": self.headline,
+            "caption": self.caption,
+            "text": self.text,
+            "published": self.published.isoformat() if self.published else None,
+        }
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A normalised actor with its ACLED actor type."""
+
+    name: str
+    type: str | None  # one of ACTOR_TYPES, or None when unknown
+    country: str | None = None  # the state it belongs to, for state forces and office holders
+
+    def to_dict(self) -> dict[str, Any]:
+        """The contract's actor object."""
+        return {"name": self.name, "type": self.type}
+
+
+@dataclass(frozen=True)
+class Location:
+    """A place resolved against GeoNames."""
+
+    name: str
+    admin1: str | None
+    country: str | None
+    iso2: str | None
+    lat: float | None
+    lon: float | None
+    geonames_id: int | None
+    precision: PlacePrecision | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The contract's location object."""
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class DateResolution:
+    """A resolved date (or a range) with its precision, or the reason there is none."""
+
+    date: dt.date | None
+    date_end: dt.date | None = None
+    precision: Precision | None = None
+    reason: str = ""  # why this date (or why null), for verbose output
+
+
+@dataclass
+class Claim:
+    """One count of people killed, injured, missing, abducted, arrested or displaced."""
+
+    kind: ClaimKind
+    count: int | None
+    as_written: str
+    qualifier: Qualifier
+    field: Field
+    start: int  # character offsets of `as_written` in the field's text
+    end: int
+    sentence: str
+    count_high: int | None = None
+    subject: str | None = None
+    claimant: str | None = None
+    part_of: int | None = None  # index in the event's claim list of the total this breaks down
+    superseded: bool = False
+    article: int = 0
+    sentence_start: int = 0  # offset of the sentence in the field, for grouping
+
+    def to_dict(self) -> dict[str, Any]:
+        """The contract's claim object."""
+        return {
+            "kind": self.kind,
+            "count": self.count,
+            "count_high": self.count_high,
+            "as_written": self.as_written,
+            "qualifier": self.qualifier,
+            "subject": self.subject,
+            "claimant": self.claimant,
+            "part_of": self.part_of,
+            "superseded": self.superseded,
+            "article": self.article,
+            "field": self.field,
+            "start": self.start,
+            "end": self.end,
+            "sentence": self.sentence,
+        }
+
+
+@dataclass
+class Event:
+    """One event reported in an article, with its claims and evidence."""
+
+    article: int
+    event_type: str | None
+    sub_event_type: str | None
+    date: DateResolution = field(default_factory=lambda: DateResolution(None, reason="no date found"))
+    location: Location | None = None
+    actor1: Actor | None = None
+    actor2: Actor | None = None
+    claims: list[Claim] = field(default_factory=list)
+    evidence: list[str] = field(default_factory=list)
+    fatalities: int = 0
+    fatalities_low: int | None = None
+    fatalities_high: int | None = None
+    salience: float = 0.0
+    notes: list[str] = field(default_factory=list)  # reasons for verbose output
+
+    def to_dict(self, verbose: bool = False) -> dict[str, Any]:
+        """The contract's event object (with `notes` when verbose)."""
+        out: dict[str, Any] = {
+            "article": self.article,
+            "event_type": self.event_type,
+            "sub_event_type": self.sub_event_type,
+            "date": self.date.date.isoformat() if self.date.date else None,
+            "date_end": self.date.date_end.isoformat() if self.date.date_end else None,
+            "date_precision": self.date.precision,
+            "location": self.location.to_dict() if self.location else None,
+            "actor1": self.actor1.to_dict() if self.actor1 else None,
+            "actor2": self.actor2.to_dict() if self.actor2 else None,
+            "fatalities": self.fatalities,
+            "fatalities_low": self.fatalities_low,
+            "fatalities_high": self.fatalities_high,
+            "claims": [c.to_dict() for c in self.claims],
+            "evidence": list(self.evidence),
+        }
+        if verbose:
+            out["notes"] = [*self.notes, f"date: {self.date.reason}"]
+        return out
+
+
+@dataclass
+class Result:
+    """Everything extracted from one document."""
+
+    id: str
+    language: str
+    articles: list[Article]
+    events: list[Event]
+    origin: str = ""
+    skipped: str | None = None  # why the document was not processed (non-English, empty)
+
+    def to_dict(self, verbose: bool = False) -> dict[str, Any]:
+        """The contract's document object."""
+        out: dict[str, Any] = {
+            "id": self.id,
+            "language": self.language,
+            "articles": [a.to_dict() for a in self.articles],
+            "events": [e.to_dict(verbose) for e in self.events],
+        }
+        if self.skipped:
+            out["skipped"] = self.skipped
+        return out
