@@ -1,0 +1,653 @@
+"""Stage 6: casualty claims — every count of killed, injured, missing, abducted, arrested or displaced.
+
+A claim is a number (digits, words, "a dozen", vague "dozens"), its qualifier, who was
+counted, who said so, and where it is written. Figures are read from a parsed sentence:
+a count of people next to a casualty word ("killed 11 civilians", "two people died"),
+or inherited inside a list or a breakdown ("including 10 children").
+`link_claims` ties breakdowns to their totals and marks superseded figures;
+`tally` applies DESIGN.md's toll rules.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+from spacy.tokens import Doc, Span, Token
+
+from sitrep.model import Claim, ClaimKind, Field, Qualifier
+
+NON_COUNT_ENTS = {"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL"}
+# Words that may stand between a count of people and its casualty word ("were reportedly killed").
+AFTER_FILLERS = {
+    "were", "was", "have", "has", "had", "been", "are", "is", "be", "being", "reportedly", "also", "all",
+    "later", "allegedly", "subsequently", "believed", "to", "feared", "confirmed", "reported", "said",
+    "thought", "presumed", "now", "since", "either", "both", "others", "who", "people", "other", "in",
+    "total", "were later",
+}
+# Words that may stand between a casualty word and its count ("the toll rose to 12").
+BEFORE_FILLERS = {
+    "to", "at", "of", "is", "was", "has", "had", "have", "been", "reached", "rose", "risen", "climbed",
+    "stands", "stood", "now", "also", "reportedly", "allegedly", "the", "up", "another", "further",
+    "rises", "increased", "jumped", "grew", "an", "estimated", "total",
+}
+PRONOUN_SUBJECTS = {"it", "he", "she", "they", "we", "i"}
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The claim words of `data/claims_lexicon.toml`, prepared for lookup."""
+
+    units: dict[str, int]
+    tens: dict[str, int]
+    scales: dict[str, int]
+    groups: dict[str, int]
+    vague: dict[str, int]
+    qualifiers: list[tuple[tuple[str, ...], Qualifier]]
+    kind_before: list[tuple[tuple[str, ...], ClaimKind]]
+    kind_after: list[tuple[tuple[str, ...], ClaimKind]]
+    kind_heads: dict[str, ClaimKind]
+    speakers: frozenset[str]
+    people: frozenset[str]
+    not_people: frozenset[str]
+    subject_groups: dict[str, str]
+    reporting_verbs: frozenset[str]
+    according_to: list[tuple[str, ...]]
+    by_phrases: list[tuple[str, ...]]
+    generic: dict[str, tuple[str, ...]]
+    agencies: frozenset[str]
+    supersede: list[tuple[str, ...]]
+    breakdown: list[tuple[str, ...]]
+
+
+def _phrases(words: Sequence[str]) -> list[tuple[str, ...]]:
+    """Phrases as token tuples, longest first."""
+    return sorted({tuple(w.split()) for w in words}, key=len, reverse=True)
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    """Load the claim lexicon once."""
+    raw = tomllib.loads(resources.files("sitrep.data").joinpath("claims_lexicon.toml").read_text("utf-8"))
+    kinds = raw["kinds"]
+    before: list[tuple[tuple[str, ...], ClaimKind]] = []
+    after: list[tuple[tuple[str, ...], ClaimKind]] = []
+    for kind, words in kinds.items():
+        before += [(p, kind) for p in _phrases(words["before"])]
+        after += [(p, kind) for p in _phrases(words["after"])]
+    quals = [(p, q) for q, words in raw["qualifiers"].items() for p in _phrases(words)]
+    groups = {w: g for g, words in raw["subjects"].items() for w in words}
+    return Lexicon(
+        units=raw["numbers"]["units"],
+        tens=raw["numbers"]["tens"],
+        scales=raw["numbers"]["scales"],
+        groups=raw["numbers"]["groups"],
+        vague=raw["vague"],
+        qualifiers=sorted(quals, key=lambda x: len(x[0]), reverse=True),
+        kind_before=sorted(before, key=lambda x: len(x[0]), reverse=True),
+        kind_after=sorted(after, key=lambda x: len(x[0]), reverse=True),
+        kind_heads={w: kind for kind, words in kinds.items() for w in words.get("heads", [])},
+        speakers=frozenset(raw["claimants"]["speakers"]),
+        people=frozenset(raw["people"]["nouns"]),
+        not_people=frozenset(raw["people"]["not_people"]),
+        subject_groups=groups,
+        reporting_verbs=frozenset(raw["claimants"]["verbs"]),
+        according_to=_phrases(raw["claimants"]["according_to"]),
+        by_phrases=_phrases(raw["claimants"]["by_phrases"]),
+        generic={k: tuple(v) for k, v in raw["claimants"]["generic"].items()},
+        agencies=frozenset(raw["claimants"]["agencies"]),
+        supersede=_phrases(raw["supersede"]["cues"]),
+        breakdown=_phrases(raw["breakdown"]["cues"]),
+    )
+
+
+# --- numbers -----------------------------------------------------------------------------------
+
+_DIGITS = re.compile(r"^\d{1,3}(?:,\d{3})+$|^\d{1,7}$")
+
+
+@dataclass
+class Number:
+    """A count found in a sentence: tokens [start, end) of the doc, its value and qualifier."""
+
+    start: int
+    end: int
+    value: int | None
+    high: int | None
+    qualifier: Qualifier
+    vague_code: int | None = None  # ACLED's value for a vague word
+    singular: bool = False  # "a soldier", "an Afghan doctor": one person, only beside a casualty word
+
+
+def _word_value(word: str, lex: Lexicon) -> int | None:
+    """The value of one number token ('71', '1,100', 'four', 'twenty')."""
+    w = word.lower()
+    if _DIGITS.match(w):
+        return int(w.replace(",", ""))
+    return lex.units.get(w, lex.tens.get(w))
+
+
+def _read_cardinal(doc: Doc, i: int, stop: int, lex: Lexicon) -> tuple[int, int] | None:
+    """Read a cardinal starting at token i ('twenty two', 'twenty-two', 'two hundred'): (value, end)."""
+    value = _word_value(doc[i].text, lex)
+    if value is None:
+        return None
+    j = i + 1
+    if value in lex.tens.values() and not doc[i].text.isdigit():
+        k = j + 1 if j < stop and doc[j].text == "-" else j
+        if k < stop and doc[k].lower_ in lex.units and 0 < lex.units[doc[k].lower_] < 10:
+            value, j = value + lex.units[doc[k].lower_], k + 1
+    if j < stop and doc[j].lower_ in lex.scales and not doc[i].text.isdigit() or (
+        j < stop and doc[j].lower_ in ("hundred", "thousand") and doc[i].text.isdigit()
+    ):
+        value, j = value * lex.scales[doc[j].lower_], j + 1
+    return value, j
+
+
+def _qualifier_before(doc: Doc, i: int, floor: int, lex: Lexicon) -> tuple[Qualifier, int]:
+    """The qualifier phrase ending just before token i, and where it starts."""
+    for phrase, qual in lex.qualifiers:
+        n = len(phrase)
+        if i - n >= floor and tuple(t.lower_ for t in doc[i - n : i]) == phrase:
+            return qual, i - n
+    return "exact", i
+
+
+def find_numbers(sent: Span) -> list[Number]:
+    """Counts in a sentence: cardinals, ranges, group words and vague amounts, with qualifiers."""
+    lex = lexicon()
+    doc, out, i, stop = sent.doc, [], sent.start, sent.end
+    while i < stop:
+        tok = doc[i]
+        low = tok.lower_
+        if tok.ent_type_ in NON_COUNT_ENTS and tok.like_num:
+            i += 1
+            continue
+        group = _group_word(doc, i, stop, lex)
+        if group:
+            value, end, vague = group
+            qual, qstart = _qualifier_before(doc, i, sent.start, lex)
+            if vague is not None:
+                out.append(Number(qstart, end, None, None, "vague", vague))
+            else:
+                out.append(Number(qstart, end, value, None, qual))
+            i = end
+            continue
+        if low in ("a", "an") and i + 1 < stop:
+            out.append(Number(i, i + 1, 1, None, "exact", singular=True))
+            i += 1
+            continue
+        read = _read_cardinal(doc, i, stop, lex) if (tok.like_num or low in lex.units or low in lex.tens) else None
+        if read is None:
+            i += 1
+            continue
+        value, end = read
+        if end < stop and doc[end].text == "-" and end + 1 < stop and not doc[end + 1].like_num:
+            i = end  # "15-member", "100-km": a modifier, not a count
+            i += 1
+            continue
+        qual, qstart = _qualifier_before(doc, i, sent.start, lex)
+        high = None
+        # ranges: "13-14", "13 to 14", "between 10 and 15", spoken "13, 14"
+        if end + 1 < stop and doc[end].lower_ in ("-", "–", "to", "and", ",", "or"):
+            nxt = _read_cardinal(doc, end + 1, stop, lex)
+            is_between = doc[end].lower_ == "and" and qstart > sent.start and doc[i - 1].lower_ == "between"
+            spoken = doc[end].lower_ in (",", "or") and nxt is not None and 0 < nxt[0] - value <= 5
+            if nxt and nxt[0] > value and (doc[end].lower_ in ("-", "–", "to") or is_between or spoken):
+                high, end = nxt[0], nxt[1]
+                qual = "range"
+                if is_between:
+                    qstart = i - 1
+        out.append(Number(qstart, end, value, high, qual))
+        i = end
+    return out
+
+
+def _group_word(doc: Doc, i: int, stop: int, lex: Lexicon) -> tuple[int | None, int, int | None] | None:
+    """A group or vague amount at token i: (value, end, vague code), e.g. 'a dozen', 'dozens of'."""
+    for table, vague in ((lex.groups, False), (lex.vague, True)):
+        for phrase, value in table.items():
+            words = phrase.split()
+            end = i + len(words)
+            if end <= stop and tuple(t.lower_ for t in doc[i:end]) == tuple(words):
+                if end < stop and doc[end].lower_ == "of":
+                    end += 1
+                return (None, end, value) if vague else (value, end, None)
+    return None
+
+
+# --- claims ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Found:
+    """A claim as read from a sentence, with what linking needs."""
+
+    claim: Claim
+    group: str  # civilians / state_forces / armed_groups / all (people in general) / other:NOUN
+    is_part: bool = False  # introduced as a breakdown ("including 10 children")
+    update: bool = False  # introduced as a newer figure ("the toll rose to 12")
+    head: int = -1  # doc index of the counted noun (or the number)
+    extras: dict[str, str] = field(default_factory=dict)
+
+
+def _match_at(tokens: Sequence[str], pos: int, phrases: list[tuple[tuple[str, ...], ClaimKind]]):
+    """Phrases that start at tokens[pos]."""
+    for phrase, kind in phrases:
+        if tuple(tokens[pos : pos + len(phrase)]) == phrase:
+            yield phrase, kind
+
+
+def _kinds_after(doc: Doc, pos: int, stop: int, lex: Lexicon) -> list[ClaimKind]:
+    """Casualty words following the counted people ('were killed', 'dead', 'killed and wounded')."""
+    words = [t.lower_ for t in doc[pos:stop]]
+    k = 0
+    while k < len(words) and k < 6 and words[k] in AFTER_FILLERS:
+        k += 1
+    kinds: list[ClaimKind] = []
+    while k < len(words):
+        hit = next(_match_at(words, k, lex.kind_after), None)
+        if not hit:
+            break
+        kinds.append(hit[1])
+        k += len(hit[0])
+        if k < len(words) and words[k] in ("and", "or", ","):
+            k += 1
+        else:
+            break
+    return kinds
+
+
+def _kinds_before(doc: Doc, pos: int, floor: int, lex: Lexicon) -> list[ClaimKind]:
+    """Casualty words preceding the count ('killed 11', 'killing and injuring several', 'toll rose to')."""
+    words = [t.lower_ for t in doc[floor:pos]]
+    k, skipped = len(words), 0
+    while k > 0 and words[k - 1] in BEFORE_FILLERS and skipped < 4:
+        k, skipped = k - 1, skipped + 1
+    kinds: list[ClaimKind] = []
+    while k > 0:
+        hit = None
+        for phrase, kind in lex.kind_before:
+            n = len(phrase)
+            if k - n >= 0 and tuple(words[k - n : k]) == phrase:
+                hit = (n, kind)
+                break
+        if not hit:
+            break
+        kinds.append(hit[1])
+        k -= hit[0]
+        if k > 0 and words[k - 1] in ("and", "or", ","):
+            k -= 1
+        else:
+            break
+    return kinds[::-1]
+
+
+def _head_of(doc: Doc, num: Number, lex: Lexicon) -> tuple[int, int]:
+    """The counted noun of a number and the end of its noun phrase: (head index, end)."""
+    last = doc[num.end - 1]
+    stop = last.sent.end
+    j = num.end
+    if j + 2 < stop and doc[j].lower_ == "of" and doc[j + 1].lower_ in ("the", "them", "those", "these"):
+        j += 1  # "two of the policemen", "ten of them"
+        if doc[j].lower_ in ("them", "those", "these"):
+            return j, j + 1
+        j += 1
+    # walk the noun phrase: adjectives, nouns, proper nouns, hyphens ("pro-Iran", "U.S.")
+    head, k = -1, j
+    while k < stop and k - j < 8:
+        t = doc[k]
+        if t.pos_ in ("NOUN", "PROPN") or (t.pos_ in ("ADJ", "PUNCT") and t.text in ("-", "–")):
+            if t.pos_ in ("NOUN", "PROPN"):
+                head = k
+            k += 1
+            continue
+        if t.pos_ in ("ADJ", "VERB") and t.tag_ in ("JJ", "VBN", "NNP", "VBG") and k + 1 < stop and doc[k + 1].pos_ in (
+            "NOUN", "PROPN", "ADJ", "PUNCT", "VERB"
+        ) and t.lower_ not in lex.people | {"killed", "wounded", "injured", "dead"}:
+            k += 1
+            continue
+        if t.pos_ == "ADJ" and t.lower_ in lex.people:  # "the dead", "13 others"
+            head, k = k, k + 1
+            continue
+        break
+    if head == -1:
+        return num.end - 1, num.end
+    # stop the phrase at a casualty noun used as a verb ("71 Fighters Killed")
+    return head, head + 1
+
+
+def _is_people(doc: Doc, head: int, num: Number, lex: Lexicon) -> bool | None:
+    """True when the count is of people, False when of things, None when the noun is elided."""
+    if head == num.end - 1:
+        return None
+    low = doc[head].lower_
+    if low in lex.not_people:
+        return False
+    if low in lex.people:
+        return True
+    tok = doc[head]
+    return tok.ent_type_ in ("NORP",) or (tok.pos_ == "PROPN" and low.endswith("s"))
+
+
+def _has_phrase_before(doc: Doc, pos: int, floor: int, phrases: list[tuple[str, ...]], reach: int = 3) -> bool:
+    """Whether one of the phrases ends within `reach` tokens before pos."""
+    words = [t.lower_ for t in doc[floor:pos]]
+    for back in range(0, reach + 1):
+        end = len(words) - back
+        for phrase in phrases:
+            n = len(phrase)
+            if end - n >= 0 and tuple(words[end - n : end]) == phrase:
+                return True
+    return False
+
+
+def _kind_earlier_in_sentence(doc: Doc, sent: Span, pos: int, lex: Lexicon) -> ClaimKind | None:
+    """The casualty word nearest before pos in the sentence ('those killed … included 45')."""
+    for k in range(pos - 1, sent.start - 1, -1):
+        words = [t.lower_ for t in doc[k:pos]]
+        for phrase, kind in lex.kind_after:
+            if tuple(words[: len(phrase)]) == phrase:
+                return kind
+    return None
+
+
+def _no_verb_between(doc: Doc, a: int, b: int) -> bool:
+    """No finite clause starts between tokens a and b (a list continues)."""
+    return all(not (t.pos_ in ("VERB", "AUX") and t.dep_ not in ("amod", "acl")) for t in doc[a:b]) and b - a <= 14
+
+
+def extract_sentence(sent: Span, field_name: Field, article: int, context: "ClaimantContext") -> list[Found]:
+    """All claims written in one sentence."""
+    lex = lexicon()
+    doc = sent.doc
+    found: list[Found] = []
+    numbers = find_numbers(sent)
+    pending: list[tuple[Number, int, int]] = []  # person counts with no kind yet: (number, head, end)
+    for num in numbers:
+        head, np_end = _head_of(doc, num, lex)
+        people = _is_people(doc, head, num, lex)
+        if people is False or (num.singular and (not people or doc[head].tag_ in ("NNS", "NNPS"))):
+            continue
+        kinds = _kinds_before(doc, num.start, sent.start, lex)
+        after = _kinds_after(doc, np_end, sent.end, lex)
+        if head >= num.end and doc[head].lower_ in lex.kind_heads:
+            kinds = [lex.kind_heads[doc[head].lower_]]
+        if num.singular and not (kinds or after):
+            if not (found and found[-1].is_part and _no_verb_between(doc, found[-1].head + 1, num.start)):
+                continue
+        if people is None and not after and not kinds:
+            # an elided noun counts only when a list of people continues ("…, and four from Hezbollah")
+            prev = found[-1] if found else None
+            if not (prev and _no_verb_between(doc, prev.head + 1, num.start)):
+                pending.append((num, head, np_end))
+                continue
+        kinds = kinds or after
+        is_part = _has_phrase_before(doc, num.start, sent.start, lex.breakdown)
+        if not kinds and is_part:
+            kind = _kind_earlier_in_sentence(doc, sent, num.start, lex)
+            kinds = [kind] if kind else []
+        if not kinds and found and _no_verb_between(doc, found[-1].head + 1, num.start):
+            kinds = [found[-1].claim.kind]  # a list continues: "45 fighters …, 26 foreign fighters, and four"
+            is_part = is_part or found[-1].is_part
+        if not kinds:
+            if people:
+                pending.append((num, head, np_end))
+            continue
+        for kind in dict.fromkeys(kinds):
+            found.append(_make(doc, sent, num, head, np_end, kind, field_name, article, context, is_part))
+    # "4 Hezbollah members among 71 fighters killed": a count before "among" a claim is a part of it
+    for num, head, np_end in pending:
+        if np_end < sent.end and doc[np_end].lower_ in ("among", "of"):
+            total = next((f for f in found if f.claim.start >= doc[np_end].idx), None)
+            if total is not None:
+                found.append(_make(doc, sent, num, head, np_end, total.claim.kind, field_name, article, context, True))
+    found.sort(key=lambda f: f.claim.start)
+    return found
+
+
+def _make(
+    doc: Doc, sent: Span, num: Number, head: int, np_end: int, kind: ClaimKind, field_name: Field,
+    article: int, context: "ClaimantContext", is_part: bool,
+) -> Found:
+    """Build the claim record for one count."""
+    lex = lexicon()
+    span = doc[num.start : max(np_end, num.end)]
+    subject_tokens = doc[num.end : np_end] if head >= num.end else None
+    subject = subject_tokens.text.strip() if subject_tokens is not None and len(subject_tokens) else None
+    if subject and subject.lower().startswith(("of the ", "of them")):
+        subject = subject[3:].strip()
+    group = "all"
+    if head >= num.end:
+        low = doc[head].lower_
+        group = lex.subject_groups.get(low, f"other:{low.rstrip('s')}")
+    words = {t.lower_ for t in sent}
+    update = any(" ".join(p) in sent.text.lower() for p in lex.supersede) and bool(words)
+    claim = Claim(
+        kind=kind,
+        count=num.value if num.qualifier != "vague" else None,
+        count_high=num.high,
+        as_written=span.text,
+        qualifier=num.qualifier,
+        field=field_name,
+        start=span.start_char,
+        end=span.end_char,
+        sentence=sent.text.strip(),
+        subject=subject,
+        claimant=context.claimant_for(doc[num.start], sent),
+        article=article,
+        sentence_start=sent.start_char,
+    )
+    found = Found(claim, group, is_part=is_part, update=update, head=head)
+    if num.vague_code is not None:
+        found.extras["vague_code"] = str(num.vague_code)
+    return found
+
+
+# --- claimants ---------------------------------------------------------------------------------
+
+
+class ClaimantContext:
+    """Who said so: reporting verbs, 'according to', and references to earlier speakers."""
+
+    def __init__(self, named_sources: Sequence[str] = (), country_of=None) -> None:
+        self.named_sources = list(named_sources)  # organisations named anywhere in the article
+        self.last_speaker: str | None = None
+        self.country_of = country_of  # demonym/country resolver from actors
+
+    def observe(self, sent: Span) -> None:
+        """Remember the sentence's speaker for later pronouns ('it said', 'he added')."""
+        for tok in sent:
+            speaker = self._subject_of(tok)
+            if speaker and speaker.lower() not in PRONOUN_SUBJECTS:
+                self.last_speaker = speaker
+
+    def _subject_of(self, verb: Token) -> str | None:
+        """The subject of a reporting verb, as written (with its appositive)."""
+        lex = lexicon()
+        if verb.lower_ not in lex.reporting_verbs or verb.pos_ not in ("VERB", "AUX"):
+            return None
+        for child in verb.children:
+            if child.dep_ in ("nsubj", "nsubjpass") and self._can_speak(child):
+                toks = [t for t in child.subtree if not (t.dep_ == "relcl" or t.i > child.i and t.text == "that")]
+                text = doc_text(child.doc, toks[0].i, toks[-1].i + 1)
+                return _clean_name(text)
+        return None
+
+    @staticmethod
+    def _can_speak(head: Token) -> bool:
+        """Whether a subject can make a claim: a person, an organisation, officials — not 'the blast'."""
+        return head.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") or head.pos_ in ("PROPN", "PRON") or (
+            head.lower_ in lexicon().speakers
+        )
+
+    def claimant_for(self, token: Token, sent: Span) -> str | None:
+        """The claimant of the figure at `token`: the reporting clause above it, else the sentence's."""
+        lex = lexicon()
+        speaker = None
+        node = token
+        for _ in range(12):
+            speaker = self._subject_of(node)
+            if speaker or node.head is node:
+                break
+            node = node.head
+        if not speaker:
+            for tok in sent:
+                speaker = self._subject_of(tok)
+                if speaker:
+                    break
+        via = _phrase_object(sent, lex.according_to)
+        issuer = _phrase_object(sent, lex.by_phrases)
+        speaker = self._resolve(speaker) if speaker else None
+        if issuer:
+            issuer = self._resolve(issuer)
+            if speaker and self.country_of and not self.country_of(issuer) and self.country_of(speaker) == speaker:
+                issuer = f"{speaker}'s {issuer}"  # "Syria said … the defense ministry" -> "Syria's defense ministry"
+            speaker = issuer
+        if via:
+            via = self._resolve(via)
+            if speaker and via.lower() in lex.agencies | {a.title() for a in lex.agencies}:
+                return f"{speaker} (via {via})"
+            if via.lower() in lex.agencies and not speaker:
+                return via
+            return speaker or via
+        return speaker
+
+    def _resolve(self, name: str) -> str:
+        """Resolve 'it'/'he' to the last speaker and 'a monitor' to the monitor the article names."""
+        lex = lexicon()
+        low = name.lower()
+        if low in PRONOUN_SUBJECTS or low in ("the group", "the statement"):
+            return self.last_speaker or name
+        words = low.split()
+        if len(words) <= 2 and words[-1] in lex.generic and (len(words) == 1 or words[0] in ("a", "the", "an")):
+            cues = lex.generic[words[-1]]
+            for source in self.named_sources:
+                if any(c in source.lower() for c in cues):
+                    return source
+        return name
+
+
+def doc_text(doc: Doc, start: int, end: int) -> str:
+    """The text of tokens [start, end) as written."""
+    return doc[start:end].text
+
+
+def _clean_name(text: str) -> str:
+    """Strip leading articles and trailing punctuation from a name."""
+    text = re.sub(r"^(the|a|an)\s+", "", text.strip(), flags=re.I)
+    return text.strip(" ,.;:\"'“”‘’")
+
+
+def _phrase_object(sent: Span, phrases: list[tuple[str, ...]]) -> str | None:
+    """The noun phrase after 'according to' (or another cue) in the sentence."""
+    words = [t.lower_ for t in sent]
+    for phrase in phrases:
+        n = len(phrase)
+        for k in range(len(words) - n + 1):
+            if tuple(words[k : k + n]) == phrase:
+                start = sent.start + k + n
+                end = start
+                while end < sent.end and sent.doc[end].text not in (",", ".", ";", "—", "--", ":", "(") and (
+                    sent.doc[end].pos_ not in ("VERB", "AUX") or sent.doc[end].dep_ == "amod"
+                ) and end - start < 10:
+                    end += 1
+                if end > start:
+                    return _clean_name(sent.doc[start:end].text)
+    return None
+
+
+def headline_claimant(headline: str) -> str | None:
+    """The speaker of a headline written 'Afghan Officials: NATO Air Strike Kills 11'."""
+    m = re.match(r"^([^:]{3,40}):\s", headline)
+    if not m:
+        return None
+    head = m.group(1).strip()
+    lex = lexicon()
+    last = head.split()[-1].lower()
+    if last in lex.people or last in lex.generic or last in ("police", "army", "un", "ministry", "military"):
+        return head
+    return None
+
+
+# --- linking and tolls -------------------------------------------------------------------------
+
+
+def link_claims(found: list[Found]) -> list[Claim]:
+    """Order an event's claims, link breakdowns to their totals, mark superseded figures."""
+    claims = [f.claim for f in found]
+    for i, f in enumerate(found):
+        if not f.is_part or f.claim.count is None:
+            continue
+        total = _find_total(found, i)
+        if total is not None:
+            f.claim.part_of = total
+        else:
+            f.is_part = False
+    for i, f in enumerate(found):
+        if not f.update:
+            continue
+        for j in range(i):
+            g = found[j]
+            if (g.claim.kind == f.claim.kind and g.claim.claimant == f.claim.claimant and not g.is_part
+                    and g.group == f.group and g.claim.count != f.claim.count):
+                g.claim.superseded = True
+    return claims
+
+
+def _find_total(found: list[Found], i: int) -> int | None:
+    """The claim that the breakdown at i is part of: same kind, larger count, nearest first."""
+    part = found[i]
+    def fits(j: int) -> bool:
+        g = found[j]
+        return (j != i and not g.is_part and g.claim.kind == part.claim.kind and g.claim.count is not None
+                and g.claim.count >= (part.claim.count or 0))
+    same_sentence = [j for j in range(len(found)) if fits(j) and found[j].claim.field == part.claim.field
+                     and found[j].claim.sentence_start == part.claim.sentence_start]
+    if same_sentence:
+        return min(same_sentence, key=lambda j: abs(j - i))
+    earlier = [j for j in range(i) if fits(j)]
+    if not earlier:
+        return None
+    same_claimant = [j for j in earlier if found[j].claim.claimant == part.claim.claimant]
+    return (same_claimant or earlier)[-1]
+
+
+@dataclass(frozen=True)
+class Toll:
+    """An event's death toll under DESIGN.md's rules."""
+
+    fatalities: int
+    low: int | None
+    high: int | None
+    reason: str
+
+
+def tally(found: Sequence[Found]) -> Toll:
+    """Conservative, low and high death tolls: lowest claim per group, groups add, parts never add."""
+    live = [f for f in found if f.claim.kind == "killed" and not f.is_part and not f.claim.superseded]
+    if not live:
+        return Toll(0, None, None, "no deaths reported")
+    numeric = [f for f in live if f.claim.count is not None]
+    if not numeric:
+        code = min(int(f.extras.get("vague_code", "10")) for f in live)
+        return Toll(code, code, code, f"only vague figures: coded {code} as ACLED codes them")
+    general = [f for f in numeric if f.group == "all"]
+    by_group: dict[str, list[Found]] = {}
+    for f in numeric:
+        if f.group != "all":
+            by_group.setdefault(f.group, []).append(f)
+    group_low = sum(min(f.claim.count or 0 for f in fs) for fs in by_group.values())
+    group_high = sum(max(f.claim.count_high or f.claim.count or 0 for f in fs) for fs in by_group.values())
+    lows = [min(f.claim.count or 0 for f in general)] if general else []
+    highs = [max(f.claim.count_high or f.claim.count or 0 for f in general)] if general else []
+    if by_group:
+        lows.append(group_low)
+        highs.append(group_high)
+    low, high = min(lows), max(highs)
+    reason = f"lowest of {len(numeric)} figure(s) over {len(by_group) or 1} group(s)"
+    return Toll(low, low, max(high, low), reason)

