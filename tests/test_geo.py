@@ -1,0 +1,341 @@
+"""Tests for sitrep.geo against the real gazetteer index (built once into the cache dir)."""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sitrep.geo import (
+    Gazetteer,
+    PlaceMention,
+    build_index,
+    country_context,
+    default_index_path,
+    find_place_mentions,
+    name_key,
+)
+from sitrep.model import Location
+
+
+@pytest.fixture(scope="session")
+def gaz() -> Gazetteer:
+    return Gazetteer.open()
+
+
+def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    h = (
+        math.sin((p2 - p1) / 2) ** 2
+        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    )
+    return 6371 * 2 * math.asin(math.sqrt(h))
+
+
+def resolve_first(gaz: Gazetteer, text: str) -> Location | None:
+    ctx = country_context(gaz, [text])
+    for mention in find_place_mentions(text):
+        loc = gaz.resolve(mention, ctx)
+        if loc is not None and loc.precision not in ("country", "region"):
+            return loc
+    return None
+
+
+@pytest.mark.parametrize(
+    ("name", "countries", "lat", "lon", "max_km", "admin1_key"),
+    [
+        ("Palmyra", ["SY"], 34.56, 38.28, 10, "homs"),
+        ("Tadmor", ["SY"], 34.56, 38.28, 10, "homs"),
+        ("al-Darbasiyah", ["SY"], 37.07, 40.65, 25, "hasaka"),
+        ("Ad Darbasiyah", ["SY"], 37.07, 40.65, 25, "hasaka"),
+        ("Darbasiyah", [], 37.07, 40.65, 25, "hasaka"),
+        ("Karachi", [], 24.86, 67.01, 25, "sindh"),
+        ("Afgoye", ["SO"], 2.14, 45.12, 25, None),
+        ("Bambari", ["CF"], 5.77, 20.68, 25, "ouaka"),
+    ],
+)
+def test_resolves_transliterated_town_names(
+    gaz: Gazetteer,
+    name: str,
+    countries: list[str],
+    lat: float,
+    lon: float,
+    max_km: float,
+    admin1_key: str | None,
+) -> None:
+    loc = gaz.resolve(name, countries)
+    assert loc is not None and loc.lat is not None and loc.lon is not None
+    assert km(loc.lat, loc.lon, lat, lon) <= max_km
+    assert loc.precision == "town"
+    if admin1_key:
+        assert loc.admin1 is not None and admin1_key in name_key(loc.admin1)
+
+
+@pytest.mark.parametrize(
+    ("countries", "iso2", "lon_sign"),
+    [(["LB"], "LB", 1), (["LY"], "LY", 1), (["LB", "LY"], "LB", 1), (["LY", "LB"], "LY", 1)],
+)
+def test_tripoli_follows_country_context(
+    gaz: Gazetteer, countries: list[str], iso2: str, lon_sign: int
+) -> None:
+    loc = gaz.resolve("Tripoli", countries)
+    assert loc is not None and loc.iso2 == iso2 and loc.precision == "town"
+
+
+def test_ambiguous_name_without_context_is_refused(gaz: Gazetteer) -> None:
+    assert gaz.resolve("Tripoli") is None
+    assert gaz.resolve("Springfield") is None
+
+
+@pytest.mark.parametrize("name", ["Xyzzyqqville", "Qwrtplk", "the Blorfian Heights"])
+def test_unknown_name_resolves_to_none(gaz: Gazetteer, name: str) -> None:
+    assert gaz.resolve(name, ["SY"]) is None
+
+
+@pytest.mark.parametrize(
+    ("phrase", "countries", "iso2", "admin1_key"),
+    [
+        ("Kunar province", ["AF"], "AF", "kunar"),
+        ("Kunar Province", [], "AF", "kunar"),
+        ("al-Hasakeh province", ["SY"], "SY", "hasaka"),
+        ("Homs governorate", [], "SY", "homs"),
+        ("Lower Shabelle region", [], "SO", None),
+        ("Zabul province", ["AF"], "AF", "zabul"),
+    ],
+)
+def test_province_phrase_resolves_to_province(
+    gaz: Gazetteer, phrase: str, countries: list[str], iso2: str, admin1_key: str | None
+) -> None:
+    loc = gaz.resolve(phrase, countries)
+    assert loc is not None
+    assert loc.precision == "province" and loc.iso2 == iso2
+    assert loc.lat is not None and loc.lon is not None
+    if admin1_key:
+        assert loc.admin1 is not None and name_key(loc.admin1) == admin1_key
+
+
+@pytest.mark.parametrize(
+    ("name", "iso2"),
+    [
+        ("Syria", "SY"),
+        ("SY", "SY"),
+        ("Syrian Arab Republic", "SY"),
+        ("Türkiye", "TR"),
+        ("Turkey", "TR"),
+        ("Afghanistan", "AF"),
+        ("DRC", "CD"),
+        ("Ivory Coast", "CI"),
+    ],
+)
+def test_country_names_and_codes(gaz: Gazetteer, name: str, iso2: str) -> None:
+    found = gaz.country(name)
+    assert found is not None and found[0] == iso2
+
+
+def test_country_name_resolves_to_country_precision(gaz: Gazetteer) -> None:
+    loc = gaz.resolve("Afghanistan")
+    assert loc is not None and loc.precision == "country" and loc.iso2 == "AF"
+    assert loc.lat is None and loc.lon is None
+
+
+@pytest.mark.parametrize(
+    ("text", "iso2"),
+    [
+        ("Clashes erupted in northern Syria on Tuesday.", "SY"),
+        ("Airstrikes hit villages in western Afghanistan, officials said.", "AF"),
+        ("Gunmen attacked a convoy in the eastern part of the country, Afghan officials said.", "AF"),
+    ],
+)
+def test_directional_phrase_is_a_region_not_a_town(gaz: Gazetteer, text: str, iso2: str) -> None:
+    ctx = country_context(gaz, [text])
+    regions = [m for m in find_place_mentions(text) if m.hint == "region"]
+    assert regions
+    loc = gaz.resolve(regions[0], ctx)
+    assert loc is not None and loc.precision == "region" and loc.iso2 == iso2
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Hasakeh", "Hasakah"),
+        ("al-Hasakeh", "Al Hasakah"),
+        ("Nassir", "Nasir"),
+        ("Da'el", "Dael"),
+        ("ad-Darbasiyah", "Darbasiyah"),
+        ("Türkiye", "turkiye"),
+        ("Deir ez-Zor", "Deir ez Zor"),
+    ],
+)
+def test_name_key_tolerates_transliteration(a: str, b: str) -> None:
+    assert name_key(a) == name_key(b)
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "hint", "within"),
+    [
+        ("Taliban fighters attacked a checkpoint in Kunar province on Monday.", "Kunar", "province", ()),
+        ("Government forces shelled the city of Idlib overnight.", "Idlib", "city", ()),
+        (
+            "On 3 May 2022, militants killed two civilians in Kafr Nabl (Maarat an Numan, Idleb).",
+            "Kafr Nabl",
+            None,
+            ("Maarat an Numan", "Idleb"),
+        ),
+        (
+            "On 9 May 2022, troops clashed with rebels near Irpin, Kyiv. Casualties unknown.",
+            "Irpin",
+            None,
+            ("Kyiv",),
+        ),
+        ("An IED hit a patrol near Sayda town in Dara countryside.", "Sayda", "city", ("Dara countryside",)),
+    ],
+)
+def test_find_place_mentions_cue_patterns(
+    text: str, name: str, hint: str | None, within: tuple[str, ...]
+) -> None:
+    mentions = find_place_mentions(text)
+    match = [m for m in mentions if m.name == name]
+    assert match, mentions
+    assert match[0].hint == hint and match[0].within == within
+    assert text[match[0].start : match[0].end] == match[0].text
+
+
+def test_find_place_mentions_uses_ner_spans_and_dedupes() -> None:
+    text = "Explosions shook Kabul as residents fled to Jalalabad."
+    spans = [(17, 22, "GPE"), (44, 53, "GPE"), (0, 10, "PERSON")]
+    mentions = find_place_mentions(text, spans)
+    assert [m.name for m in mentions] == ["Kabul", "Jalalabad"]
+    assert [m.start for m in mentions] == sorted(m.start for m in mentions)
+
+
+@pytest.mark.parametrize(
+    ("text", "lat", "lon", "max_km", "precision"),
+    [
+        (
+            "On 2 March 2022, gunmen shot dead a shopkeeper in Kafr Takharim (Harim, Idleb).",
+            36.12,
+            36.52,
+            10,
+            "town",
+        ),
+        (
+            "Taliban fighters attacked a police post in Kunar province, officials said.",
+            34.87,
+            71.15,
+            10,
+            "province",
+        ),
+        (
+            "A car bomb exploded in the Lebanese city of Tripoli on Friday, killing three.",
+            34.43,
+            35.84,
+            10,
+            "town",
+        ),
+        (
+            "Militias loyal to the government in Tripoli clashed with rival Libyan forces.",
+            32.89,
+            13.19,
+            10,
+            "town",
+        ),
+        # the village is not in the gazetteer: the note's district, then province, is used
+        (
+            "On 4 June 2022, soldiers clashed with militants in Qqqzzzxvillage (Afgooye, Lower Shabelle).",
+            2.14,
+            45.12,
+            25,
+            "district",
+        ),
+    ],
+)
+def test_wire_and_acled_style_sentences(
+    gaz: Gazetteer, text: str, lat: float, lon: float, max_km: float, precision: str
+) -> None:
+    loc = resolve_first(gaz, text)
+    assert loc is not None and loc.lat is not None and loc.lon is not None, loc
+    assert km(loc.lat, loc.lon, lat, lon) <= max_km
+    assert loc.precision == precision
+
+
+def test_country_context_counts_names_and_demonyms(gaz: Gazetteer) -> None:
+    texts = [
+        "Syrian troops and Iraqi militias met near the border.",
+        "Syria said the talks in Türkiye went well.",
+    ]
+    ctx = country_context(gaz, texts)
+    assert ctx[0] == "SY" and {"IQ", "TR"} <= set(ctx)
+    assert country_context(gaz, ["the chad and jordan rivers"]) == []  # lowercase words are not names
+
+
+def test_index_reopens_fast_and_reports_size(gaz: Gazetteer) -> None:
+    import time
+
+    t = time.perf_counter()
+    again = Gazetteer(gaz.path)
+    assert time.perf_counter() - t < 0.2
+    assert len(again) > 200_000
+    assert Gazetteer.open() is gaz  # cached per process
+
+
+def _open_in_child(path: str) -> int:
+    return len(Gazetteer.open(Path(path)))
+
+
+def test_index_built_atomically_when_two_processes_race(tmp_path: Path) -> None:
+    path = tmp_path / default_index_path().name
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Pool(2) as pool:
+        sizes = pool.map(_open_in_child, [str(path), str(path)])
+    assert sizes[0] == sizes[1] > 200_000
+    assert [p.name for p in tmp_path.iterdir() if p.suffix == ".tmp"] == []  # no temp file left behind
+    built = path.stat().st_mtime_ns
+    build_index(path)  # a rebuild replaces the file whole; readers of the old one are unaffected
+    assert path.stat().st_mtime_ns >= built
+    assert len(Gazetteer(path)) == sizes[0]
+
+
+PLACE_WORDS = [
+    "Palmyra",
+    "Homs",
+    "Tripoli",
+    "Kunar",
+    "al-Hasakeh",
+    "Kabul",
+    "Baghdad",
+    "Syria",
+    "Xyzzy",
+    "Sadr City",
+]
+FILLER = [
+    "in",
+    "near",
+    "the city of",
+    "province",
+    "governorate",
+    "northern",
+    "(",
+    ")",
+    ",",
+    "and",
+    "killed",
+    ".",
+]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(PLACE_WORDS + FILLER) | st.text(max_size=6), max_size=25))
+def test_property_offsets_and_coordinates(gaz: Gazetteer, words: list[str]) -> None:
+    text = " ".join(words)
+    for mention in find_place_mentions(text):
+        assert text[mention.start : mention.end] == mention.text
+        assert isinstance(mention, PlaceMention)
+        for countries in ((), ("SY",), ("LB", "LY")):
+            loc = gaz.resolve(mention, countries)
+            if loc is not None and loc.lat is not None:
+                assert -90 <= loc.lat <= 90
+                assert loc.lon is not None and -180 <= loc.lon <= 180
