@@ -121,6 +121,7 @@ class Number:
     qualifier: Qualifier
     vague_code: int | None = None  # ACLED's value for a vague word
     singular: bool = False  # "a soldier", "an Afghan doctor": one person, only beside a casualty word
+    dated: bool = False  # tagged DATE/TIME/... by NER: a count only when people are counted
 
 
 def _word_value(word: str, lex: Lexicon) -> int | None:
@@ -164,9 +165,6 @@ def find_numbers(sent: Span) -> list[Number]:
     while i < stop:
         tok = doc[i]
         low = tok.lower_
-        if tok.ent_type_ in NON_COUNT_ENTS and tok.like_num:
-            i += 1
-            continue
         group = _group_word(doc, i, stop, lex)
         if group:
             value, end, vague = group
@@ -202,7 +200,7 @@ def find_numbers(sent: Span) -> list[Number]:
                 qual = "range"
                 if is_between:
                     qstart = i - 1
-        out.append(Number(qstart, end, value, high, qual))
+        out.append(Number(qstart, end, value, high, qual, dated=tok.ent_type_ in NON_COUNT_ENTS))
         i = end
     return out
 
@@ -371,7 +369,9 @@ def extract_sentence(sent: Span, field_name: Field, article: int, context: "Clai
     for num in numbers:
         head, np_end = _head_of(doc, num, lex)
         people = _is_people(doc, head, num, lex)
-        if people is False or (num.singular and (not people or doc[head].tag_ in ("NNS", "NNPS"))):
+        if people is False or (num.dated and not people) or (
+            num.singular and (not people or doc[head].tag_ in ("NNS", "NNPS"))
+        ):
             continue
         kinds = _kinds_before(doc, num.start, sent.start, lex)
         after = _kinds_after(doc, np_end, sent.end, lex)
@@ -460,11 +460,18 @@ class ClaimantContext:
         self.country_of = country_of  # demonym/country resolver from actors
 
     def observe(self, sent: Span) -> None:
-        """Remember the sentence's speaker for later pronouns ('it said', 'he added')."""
+        """Remember the sentence's speaker (or named subject) for later pronouns ('it said', 'he added')."""
+        named = None
         for tok in sent:
             speaker = self._subject_of(tok)
             if speaker and speaker.lower() not in PRONOUN_SUBJECTS:
                 self.last_speaker = speaker
+                return
+            if named is None and tok.dep_ == "nsubj" and tok.ent_type_ in ("ORG", "PERSON"):
+                ent = next((e for e in sent.ents if e.start <= tok.i < e.end), None)
+                named = _clean_name(ent.text) if ent is not None else None
+        if named:
+            self.last_speaker = named
 
     def _subject_of(self, verb: Token) -> str | None:
         """The subject of a reporting verb, as written (with its appositive)."""
@@ -504,12 +511,12 @@ class ClaimantContext:
         issuer = _phrase_object(sent, lex.by_phrases)
         speaker = self._resolve(speaker) if speaker else None
         if issuer:
-            issuer = self._resolve(issuer)
+            issuer = self._resolve(issuer) or issuer
             if speaker and self.country_of and not self.country_of(issuer) and self.country_of(speaker) == speaker:
                 issuer = f"{speaker}'s {issuer}"  # "Syria said … the defense ministry" -> "Syria's defense ministry"
             speaker = issuer
         if via:
-            via = self._resolve(via)
+            via = self._resolve(via) or via
             if speaker and via.lower() in lex.agencies | {a.title() for a in lex.agencies}:
                 return f"{speaker} (via {via})"
             if via.lower() in lex.agencies and not speaker:
@@ -517,12 +524,12 @@ class ClaimantContext:
             return speaker or via
         return speaker
 
-    def _resolve(self, name: str) -> str:
+    def _resolve(self, name: str) -> str | None:
         """Resolve 'it'/'he' to the last speaker and 'a monitor' to the monitor the article names."""
         lex = lexicon()
         low = name.lower()
         if low in PRONOUN_SUBJECTS or low in ("the group", "the statement"):
-            return self.last_speaker or name
+            return self.last_speaker  # None when nobody was named before: the speaker is unknown
         words = low.split()
         if len(words) <= 2 and words[-1] in lex.generic and (len(words) == 1 or words[0] in ("a", "the", "an")):
             cues = lex.generic[words[-1]]

@@ -29,6 +29,7 @@ TYPE_WEIGHT = {
     "Riots": 2, "Protests": 2, "Strategic developments": 1,
 }
 SEPARATE_KM = 30.0
+GENERIC = ("violence", "harm")  # trigger families typed by who was hit, or not at all
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,7 @@ class Lexicon:
     by_first: dict[str, list[Trigger]]
     separate: tuple[tuple[str, ...], ...]
     background: tuple[tuple[str, ...], ...]
+    hazards: tuple[tuple[str, ...], ...]
 
 
 @lru_cache(maxsize=1)
@@ -88,6 +90,7 @@ def lexicon() -> Lexicon:
         by_first=by_first,
         separate=tuple(tuple(c.split()) for c in raw["separate"]["cues"]),
         background=tuple(tuple(c.split()) for c in raw["separate"]["background"]),
+        hazards=tuple(tuple(c.split()) for c in raw["hazards"]["cues"]),
     )
 
 
@@ -181,7 +184,7 @@ def _compatible(a: str, b: str) -> bool:
     """Whether two trigger families can describe one event."""
     if not a or not b or a == b:
         return True
-    violent = {*VIOLENT, "violence"}
+    violent = {*VIOLENT, *GENERIC}
     return a in violent and b in violent
 
 
@@ -260,6 +263,12 @@ def classify(draft: Draft, victims: str) -> tuple[str | None, str | None, list[s
         return None, None, [f"untyped event ({draft.label})"] if draft.label else []
     best = max(usable, key=lambda h: h.trigger.rank)
     trig = best.trigger
+    if trig.event_type in GENERIC:
+        if any(s.cue(lexicon().hazards) for s in draft.sentences):
+            return None, None, [f"'{best.text}' with a natural or accidental hazard: not political violence"]
+        armed = any(m.role in ("armed", "state") for s in draft.sentences for m in s.actors)
+        if trig.event_type == "harm" and not armed:
+            return None, None, [f"'{best.text}' with no armed actor named: not typed"]
     if trig.event_type != "violence":
         return trig.event_type, trig.sub_event_type, [f"type from trigger '{best.text}' (rank {trig.rank})"]
     if victims == "civilians":

@@ -116,7 +116,7 @@ class Extractor:
         """Events of one article."""
         art = parsed.article
         texts = [art.field_text(f) for f in FIELDS]
-        countries = geo.country_context(self.gazetteer, texts)
+        countries = geo.country_context(self.gazetteer, texts) or self._countries_of_places(parsed)
         country = self.gazetteer.country_name(countries[0]) if countries else None
         sources = _named_sources(parsed.docs.values())
         context = claims_stage.ClaimantContext(sources, self.book.country_of)
@@ -146,10 +146,22 @@ class Extractor:
         caption_draft = next((d for d in drafts if any(s.field == "caption" for s in d.sentences)), None)
         if caption_draft is None:
             caption_draft = next((d for d in drafts if d.family), None)
-        return [
+        finished = [
             self._finish(d, anchor, shown if d is caption_draft else None, country, countries)
             for d in drafts
         ]
+        # a draft whose triggers turned out not to be political violence (a flood) is no event
+        return [e for e, d in zip(finished, drafts) if e.event_type or d.label]
+
+    def _countries_of_places(self, parsed: Parsed) -> list[str]:
+        """Countries of the towns an article names, when it names no country ('in Baghdad')."""
+        seen: dict[str, int] = {}
+        for doc in parsed.docs.values():
+            for sent in doc.sents:
+                for loc in self._places(sent, ()):
+                    if loc.iso2 and loc.precision in ("town", "district", "province"):
+                        seen[loc.iso2] = seen.get(loc.iso2, 0) + 1
+        return sorted(seen, key=lambda k: -seen[k])
 
     def _places(self, sent: Span, countries: Sequence[str]) -> list[Location]:
         """Places named in a sentence, resolved; origins ('fighters from Iraq') left out."""
