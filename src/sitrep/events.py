@@ -301,16 +301,21 @@ def choose_actors(draft: Draft, event_type: str | None, country: str | None, vic
     actor1: Actor | None = None
     actor2: Actor | None = None
     claimed = _claimed_responsibility(draft)
-    for s in draft.sentences:
-        typed = s.typed or s.hits
-        if not typed:
-            continue
-        pivot = typed[0].token
-        armed = [m for m in s.actors if m.role in ("armed", "state", "protest")]
-        before = [m for m in armed if m.end <= s.sent.doc[pivot].idx]
-        after = [m for m in s.actors if m.start >= s.sent.doc[pivot].idx and m.role in ("armed", "state", "civilian")]
+    # read the sentence with the strongest trigger first: it names the act most precisely
+    ranked = sorted(
+        (s for s in draft.sentences if s.typed or s.hits),
+        key=lambda s: -max(h.trigger.rank for h in (s.typed or s.hits)),
+    )
+    for s in ranked:
+        pivot = max(s.typed or s.hits, key=lambda h: h.trigger.rank).token
+        at = s.sent.doc[pivot].idx
+        before = [m for m in s.actors if m.role in ("armed", "state", "protest") and m.end <= at]
+        after = [m for m in s.actors if m.start >= at and m.role in ("armed", "state", "civilian")]
         if actor1 is None and before:
-            actor1 = before[-1].actor
+            pair = _joined_pair(s, before)
+            actor1 = pair[0] if pair else before[-1].actor
+            if pair and actor2 is None:
+                actor2 = pair[1]
         if actor2 is None:
             actor2 = next((m.actor for m in after if m.actor != actor1), None)
         if actor1 and actor2:
@@ -323,6 +328,17 @@ def choose_actors(draft: Draft, event_type: str | None, country: str | None, vic
     if actor2 == actor1:
         actor2 = None
     return actor1, actor2
+
+
+def _joined_pair(s: SentenceFacts, before: Sequence[ActorMention]) -> tuple[Actor, Actor] | None:
+    """Two actors named together before the act ('Turkish and Russian forces', 'Turkish-Russian')."""
+    if len(before) < 2:
+        return None
+    a, b = before[-2], before[-1]
+    gap = s.sent.doc.text[a.end : b.start].strip().lower()
+    if gap in ("and", "-", "–", "/", ",", "and the") and a.actor != b.actor:
+        return a.actor, b.actor
+    return None
 
 
 def _claimed_responsibility(draft: Draft) -> Actor | None:
