@@ -27,7 +27,7 @@ def extractor():
     return Extractor()
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def extract(extractor):
     """Extract one text (optionally with a published date) and return the Result."""
     import datetime as dt

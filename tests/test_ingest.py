@@ -367,3 +367,16 @@ def test_ingest_never_raises_on_arbitrary_bytes(data: bytes, suffix: str) -> Non
     for item in items:
         if isinstance(item, InputError):
             assert item.problem and "\n" not in item.problem
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Gunmen killed four villagers.", "en"),
+        ("Suicide Attack Kills 30 at Market", "en"),
+        ("Des hommes armés ont tué quatre villageois près de la frontière.", "fr"),
+        ("Hombres armados mataron a cuatro personas en el pueblo.", "es"),
+    ],
+)
+def test_detect_language_on_short_news_lines(text, language):
+    assert detect_language(text) == language

@@ -17,6 +17,8 @@ import sys
 import unicodedata
 import zlib
 from collections.abc import Iterator, Sequence
+from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
@@ -55,10 +57,29 @@ def detect_language(text: str) -> str:
 
     DetectorFactory.seed = 0
     try:
-        code = detect(sample)
+        code = detect(sample).split("-")[0]  # 'zh-cn' -> 'zh'
     except LangDetectException:
         return "und"
-    return code.split("-")[0]  # 'zh-cn' -> 'zh'
+    words = re.findall(r"[^\W\d_]+", sample.lower())
+    # langdetect is unreliable on a line or two ("Gunmen killed four villagers." -> 'da')
+    if code != "en" and len(words) < SHORT_TEXT_WORDS and words:
+        english = sum(w in _english_words() for w in words)
+        if english / len(words) >= 0.5:
+            return "en"
+    return code
+
+
+SHORT_TEXT_WORDS = 40
+
+
+@lru_cache(maxsize=1)
+def _english_words() -> frozenset[str]:
+    """English function words (spaCy's list) and common words of conflict reporting."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    raw = resources.files("sitrep.data").joinpath("ingest_english.txt").read_text("utf-8")
+    listed = [w for line in raw.splitlines() if not line.startswith("#") for w in line.split()]
+    return frozenset(STOP_WORDS) | frozenset(listed)
 
 
 def read_inputs(
