@@ -7,6 +7,7 @@ import datetime as dt
 import sys
 from collections.abc import Sequence
 from importlib import metadata
+from pathlib import Path
 
 from sitrep import __version__
 
@@ -31,6 +32,12 @@ def build_parser() -> argparse.ArgumentParser:
                     help="summary (for people, default), jsonl (one line per document) or json")
     ex.add_argument("--published", type=_date, help="publication date (YYYY-MM-DD) for inputs that carry none")
     ex.add_argument("-v", "--verbose", action="store_true", help="include the reasons for each date, type and toll")
+
+    ev = sub.add_parser("eval", help="score extraction on labelled rows (JSONL) or a folder of gold articles")
+    ev.add_argument("datasets", nargs="+", type=Path, help="JSONL of {id, text, gold} rows, or a folder of NNN.txt + NNN.gold.json")
+    ev.add_argument("--json", action="store_true", help="machine-readable report")
+    ev.add_argument("--strip-cues", action="store_true", help="remove ACLED's explicit coding cues from the text first")
+    ev.add_argument("--worst", type=int, default=10, help="how many of the worst documents to list")
 
     sub.add_parser("info", help="versions, the spaCy pipeline in use, gazetteer size")
     return parser
@@ -67,6 +74,25 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return 0 if read else 1
 
 
+def cmd_eval(args: argparse.Namespace) -> int:
+    """Score extraction and print the report."""
+    import json
+
+    from sitrep.evaluate import evaluate, render
+
+    missing = [p for p in args.datasets if not p.exists()]
+    for p in missing:
+        print(f"sitrep: error: {p}: no such file or folder", file=sys.stderr)
+    if missing:
+        return 1
+    reports = evaluate(args.datasets, cues=not args.strip_cues)
+    if args.json:
+        print(json.dumps([r.to_dict(args.worst) for r in reports], indent=2, ensure_ascii=False))
+    else:
+        print("\n\n".join(render(r, args.worst) for r in reports))
+    return 0
+
+
 def cmd_info(_: argparse.Namespace) -> int:
     """Print versions, the spaCy pipeline and the gazetteer size."""
     from sitrep import geo, nlp
@@ -91,7 +117,7 @@ def cmd_info(_: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `sitrep` console script."""
     args = build_parser().parse_args(argv)
-    handler = {"extract": cmd_extract, "info": cmd_info}[args.command]
+    handler = {"extract": cmd_extract, "eval": cmd_eval, "info": cmd_info}[args.command]
     try:
         return handler(args)
     except KeyboardInterrupt:

@@ -269,7 +269,7 @@ def classify(draft: Draft, victims: str) -> tuple[str | None, str | None, list[s
         armed = any(m.role in ("armed", "state") for s in draft.sentences for m in s.actors)
         if trig.event_type == "harm" and not armed:
             return None, None, [f"'{best.text}' with no armed actor named: not typed"]
-    if trig.event_type != "violence":
+    if trig.event_type not in GENERIC:
         return trig.event_type, trig.sub_event_type, [f"type from trigger '{best.text}' (rank {trig.rank})"]
     if victims == "civilians":
         return "Violence against civilians", "Attack", [f"'{best.text}' against civilians"]

@@ -976,8 +976,39 @@ def country_context(gaz: Gazetteer, texts: Sequence[str]) -> list[str]:
     return sorted(counts, key=lambda c: (-counts[c], first[c]))
 
 
+ORIGIN_WORDS = ("from", "to", "toward", "towards")  # "fighters from Iraq" names an origin, not the place
+PRECISION_SCORE = {"town": 4, "district": 3, "province": 2, "region": 1, "country": 0}
+
+
+def places_in(gaz: Gazetteer, text: str, entities: Sequence[tuple[int, int, str]], countries: Sequence[str]) -> list[Location]:
+    """Places a sentence names, resolved, in order; origins ('fighters from Iraq') left out."""
+    out: list[Location] = []
+    for mention in find_place_mentions(text, entities):
+        if text[: mention.start].rstrip().lower().endswith(ORIGIN_WORDS):
+            continue
+        loc = gaz.resolve(mention, countries)
+        if loc is not None and loc not in out:
+            out.append(loc)
+    return out
+
+
+def best_place(places_by_sentence: Sequence[Sequence[Location]], countries: Sequence[str]) -> Location | None:
+    """An event's place: the most specific one, preferring its first sentences and its main country."""
+    best: tuple[float, Location] | None = None
+    for i, places in enumerate(places_by_sentence):
+        for loc in places:
+            score = PRECISION_SCORE.get(loc.precision or "", 0) - 0.3 * i
+            if countries and loc.iso2 and loc.iso2 != countries[0]:
+                score -= 2
+            if best is None or score > best[0]:
+                best = (score, loc)
+    return best[1] if best else None
+
+
 __all__ = [
     "Gazetteer",
+    "best_place",
+    "places_in",
     "PlaceMention",
     "build_index",
     "cache_dir",

@@ -164,18 +164,10 @@ class Extractor:
         return sorted(seen, key=lambda k: -seen[k])
 
     def _places(self, sent: Span, countries: Sequence[str]) -> list[Location]:
-        """Places named in a sentence, resolved; origins ('fighters from Iraq') left out."""
+        """Places named in a sentence, resolved against the gazetteer."""
         base = sent.start_char
         ents = [(e.start_char - base, e.end_char - base, e.label_) for e in sent.ents if e.label_ in ("GPE", "LOC", "FAC")]
-        text = sent.text
-        out: list[Location] = []
-        for mention in geo.find_place_mentions(text, ents):
-            if text[: mention.start].rstrip().lower().endswith(("from", "to", "toward", "towards")):
-                continue
-            loc = self.gazetteer.resolve(mention, countries)
-            if loc is not None and loc not in out:
-                out.append(loc)
-        return out
+        return geo.places_in(self.gazetteer, sent.text, ents, countries)
 
     def _actors(self, sent: Span, country: str | None) -> list[ActorMention]:
         """Actors named in a sentence, with offsets in the field's text."""
@@ -203,7 +195,7 @@ class Extractor:
             event_type=event_type,
             sub_event_type=sub_type,
             date=when,
-            location=_best_place(draft, countries),
+            location=geo.best_place([s.places for s in draft.sentences], countries),
             actor1=actor1,
             actor2=actor2,
             claims=claim_list,
@@ -215,22 +207,6 @@ class Extractor:
         )
         event.salience = events.salience(event_type, draft.in_headline, toll.fatalities, draft.order)
         return event
-
-
-PRECISION_SCORE = {"town": 4, "district": 3, "province": 2, "region": 1, "country": 0}
-
-
-def _best_place(draft: events.Draft, countries: Sequence[str]) -> Location | None:
-    """The most specific place of the event, preferring its first sentences and its main country."""
-    best: tuple[float, Location] | None = None
-    for i, s in enumerate(draft.sentences):
-        for loc in s.places:
-            score = PRECISION_SCORE.get(loc.precision or "", 0) - 0.3 * i
-            if countries and loc.iso2 and loc.iso2 != countries[0]:
-                score -= 2
-            if best is None or score > best[0]:
-                best = (score, loc)
-    return best[1] if best else None
 
 
 def _named_sources(docs: Iterable[Doc]) -> list[str]:

@@ -1,0 +1,369 @@
+"""Measured accuracy: score extraction against labelled rows (ACLED notes) or gold articles.
+
+`evaluate_rows` scores each document's main event (the first typed event) against ACLED's
+coded fields; `evaluate_articles` scores full articles against an analyst's gold: claims as
+(kind, count) pairs, claimants on matched claims, the main event type, the conservative toll,
+and no event where the gold has none. Only the text and the gold's `published` date reach the
+extractor.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import math
+import re
+import tomllib
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from sitrep.actors import acled_name, normalise
+from sitrep.geo import Gazetteer, name_key
+from sitrep.model import Document, Event, Result
+from sitrep.pipeline import Extractor
+
+ADMIN_WORDS = re.compile(
+    r"\b(governorate|province|provincia|region|state|oblast|department|departement|district|county|"
+    r"prefecture|muhafazat|wilayat|region of|city|municipality)\b",
+    re.I,
+)
+GOLD_CLAIM_LISTS = {
+    "fatality_claims": "killed",
+    "injury_claims": "injured",
+    "displacement_claims": "displaced",
+}
+STOP = {"the", "a", "an", "of", "in", "and", "to", "via", "for", "on", "said", "officials", "official"}
+
+
+@dataclass
+class Score:
+    """Right answers out of scored ones for one field."""
+
+    right: int = 0
+    total: int = 0
+
+    @property
+    def rate(self) -> float:
+        """Share right (1.0 when nothing was scored)."""
+        return self.right / self.total if self.total else 1.0
+
+    def add(self, ok: bool | None) -> None:
+        """Count one answer; None means the field does not apply."""
+        if ok is None:
+            return
+        self.total += 1
+        self.right += int(ok)
+
+
+@dataclass
+class Row:
+    """One scored document: which fields were right, what was expected, what came out."""
+
+    id: str
+    ok: dict[str, bool]
+    expected: dict[str, Any]
+    got: dict[str, Any]
+
+    @property
+    def wrong(self) -> int:
+        """How many fields were wrong."""
+        return sum(not v for v in self.ok.values())
+
+
+@dataclass
+class Report:
+    """Scores for a data set."""
+
+    name: str
+    corpus_hash: str
+    fields: dict[str, Score] = field(default_factory=dict)
+    confusion: Counter[tuple[str, str]] = field(default_factory=Counter)
+    rows: list[Row] = field(default_factory=list)
+    extra: dict[str, float] = field(default_factory=dict)  # derived figures (precision, recall, F1)
+
+    def score(self, name: str, ok: bool | None) -> bool | None:
+        """Record one answer for a field and return it."""
+        self.fields.setdefault(name, Score()).add(ok)
+        return ok
+
+    def rates(self) -> dict[str, float]:
+        """Every field's rate and every derived figure, rounded."""
+        out = {k: round(v.rate, 4) for k, v in self.fields.items()}
+        out.update({k: round(v, 4) for k, v in self.extra.items()})
+        return out
+
+    def to_dict(self, worst: int = 10) -> dict[str, Any]:
+        """Machine-readable report."""
+        return {
+            "dataset": self.name,
+            "corpus_hash": self.corpus_hash,
+            "n": len(self.rows),
+            "scores": self.rates(),
+            "counts": {k: [v.right, v.total] for k, v in self.fields.items()},
+            "confusion": [[g, p, n] for (g, p), n in sorted(self.confusion.items())],
+            "worst": [r.__dict__ for r in self.worst(worst)],
+        }
+
+    def worst(self, n: int) -> list[Row]:
+        """The rows with the most wrong fields."""
+        return sorted((r for r in self.rows if r.wrong), key=lambda r: -r.wrong)[:n]
+
+
+# --- cues ----------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _conventions() -> dict[str, Any]:
+    """ACLED's note conventions (data/acled_conventions.toml)."""
+    return tomllib.loads(resources.files("sitrep.data").joinpath("acled_conventions.toml").read_text("utf-8"))
+
+
+def strip_cues(text: str) -> str:
+    """Remove the notes' explicit coding cues ('(coded as X)', 'Fatalities coded as 3')."""
+    for pattern in _conventions()["strip"]:
+        text = re.sub(pattern, "", text, flags=re.I)
+    return re.sub(r"[ \t]{2,}", " ", text).strip()
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+def corpus_hash(paths: Iterable[Path]) -> str:
+    """A short hash of the data files, so pinned floors are tied to one corpus."""
+    h = hashlib.sha256()
+    for p in sorted(paths):
+        h.update(p.name.encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance in km."""
+    p = math.pi / 180
+    h = math.sin((b[0] - a[0]) * p / 2) ** 2 + math.cos(a[0] * p) * math.cos(b[0] * p) * math.sin(
+        (b[1] - a[1]) * p / 2
+    ) ** 2
+    return 12742 * math.asin(math.sqrt(h))
+
+
+def same_admin(a: str | None, b: str | None) -> bool:
+    """Whether two admin1 names are the same place, ignoring 'Governorate', spelling and articles."""
+    if not a or not b:
+        return False
+    ka, kb = (name_key(ADMIN_WORDS.sub(" ", x)) for x in (a, b))
+    return bool(ka) and (ka == kb or ka in kb or kb in ka)
+
+
+def same_actor(pred: str | None, gold: str | None) -> bool:
+    """ACLED actor names compared without years, case and accents; both absent counts as right."""
+    if not gold:
+        return not pred
+    return bool(pred) and normalise(pred) == normalise(gold)
+
+
+def _words(text: str | None) -> set[str]:
+    return {w for w in re.findall(r"[a-z]+", (text or "").lower()) if w not in STOP and len(w) > 2}
+
+
+def same_claimant(pred: str | None, gold: str | None) -> bool:
+    """A claimant is right when both are null, or they share a significant word."""
+    if gold is None or pred is None:
+        return gold is None and pred is None
+    pw, gw = _words(pred), _words(gold)
+    pw |= {w.rstrip("s") for w in pw}
+    gw |= {w.rstrip("s") for w in gw}
+    return bool(pw & gw)
+
+
+def main_event(result: Result) -> Event | None:
+    """The document's main event: its first typed event."""
+    return next((e for e in result.events if e.event_type), None)
+
+
+# --- ACLED rows ----------------------------------------------------------------------------------
+
+
+def evaluate_rows(path: Path, extractor: Extractor, cues: bool = True) -> Report:
+    """Score each row's main event against ACLED's coded fields (`gold`)."""
+    rows = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+    report = Report(path.name + ("" if cues else " (cues stripped)"), corpus_hash([path]))
+    gaz = extractor.gazetteer
+    docs = [
+        Document(id=r["id"], text=r["text"] if cues else strip_cues(r["text"]), origin=f"{path.name}:{i + 1}",
+                 published=_date(r.get("published")))
+        for i, r in enumerate(rows)
+    ]
+    for row, result in zip(rows, extractor.extract_many(docs)):
+        gold = row["gold"]
+        event = main_event(result) if isinstance(result, Result) else None
+        report.rows.append(_score_row(report, row["id"], gold, event, gaz))
+    return report
+
+
+def _score_row(report: Report, rid: str, gold: dict[str, Any], event: Event | None, gaz: Gazetteer) -> Row:
+    """Score one ACLED row."""
+    loc = event.location if event else None
+    gold_iso = (gaz.country(gold.get("country") or "") or (None, None))[0]
+    point = (loc.lat, loc.lon) if loc and loc.lat is not None else None
+    gpoint = (gold["latitude"], gold["longitude"]) if gold.get("latitude") is not None else None
+    dist = km(point, gpoint) if point and gpoint else None
+    got = {
+        "event_type": event.event_type if event else None,
+        "sub_event_type": event.sub_event_type if event else None,
+        "date": event.date.date.isoformat() if event and event.date.date else None,
+        "fatalities": event.fatalities if event else None,
+        "country": loc.country if loc else None,
+        "admin1": loc.admin1 if loc else None,
+        "location": f"{loc.name} ({dist:.0f} km)" if loc and dist is not None else (loc.name if loc else None),
+        "actor1": acled_name(event.actor1) if event and event.actor1 else None,
+        "actor2": acled_name(event.actor2) if event and event.actor2 else None,
+    }
+    ok = {
+        "event_type": got["event_type"] == gold["event_type"],
+        "sub_event_type": got["sub_event_type"] == gold["sub_event_type"],
+        "date": got["date"] == gold.get("event_date"),
+        "fatalities": event is not None and event.fatalities == gold.get("fatalities"),
+        "country": bool(loc and gold_iso and loc.iso2 == gold_iso),
+        "admin1": same_admin(got["admin1"], gold.get("admin1")),
+        "location_25km": dist is not None and dist <= 25,
+        "location_50km": dist is not None and dist <= 50,
+        "actor1": same_actor(got["actor1"], gold.get("actor1")),
+        "actor2": same_actor(got["actor2"], gold.get("actor2")),
+    }
+    for name, value in ok.items():
+        report.score(name, value)
+    report.confusion[(gold["event_type"], got["event_type"] or "(none)")] += 1
+    expected = {k: gold.get(k) for k in ("event_type", "sub_event_type", "fatalities", "country", "admin1",
+                                          "location", "actor1", "actor2")}
+    expected["date"] = gold.get("event_date")
+    return Row(rid, ok, expected, got)
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+# --- gold articles -------------------------------------------------------------------------------
+
+
+def gold_claims(gold: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every claim of a gold file (all events, aggregates included), with its kind."""
+    out: list[dict[str, Any]] = []
+    for event in gold.get("events", []):
+        for key, kind in GOLD_CLAIM_LISTS.items():
+            out += [{**c, "kind": kind} for c in event.get(key) or []]
+        out += [{**c, "kind": c.get("kind", "abducted")} for c in event.get("other_claims") or []]
+        out += [{**c, "kind": c.get("kind", "killed")} for c in event.get("aggregate_claims") or []]
+    out += [{**c, "kind": c.get("kind", "killed")} for c in gold.get("aggregate_claims") or []]
+    return [c for c in out if c.get("count") is not None]
+
+
+def evaluate_articles(folder: Path, extractor: Extractor) -> Report:
+    """Score full articles against their `.gold.json` files."""
+    paths = sorted(folder.glob("*.txt"))
+    golds = [json.loads(p.with_suffix(".gold.json").read_text("utf-8")) for p in paths]
+    report = Report(folder.name, corpus_hash([*paths, *(p.with_suffix(".gold.json") for p in paths)]))
+    docs = [Document(id=p.stem, text=p.read_text("utf-8"), origin=str(p), published=_date(g.get("published")))
+            for p, g in zip(paths, golds)]
+    tp = fp = fn = 0
+    for path, gold, result in zip(paths, golds, extractor.extract_many(docs)):
+        assert isinstance(result, Result)
+        row, counts = _score_article(report, path.stem, gold, result)
+        tp, fp, fn = tp + counts[0], fp + counts[1], fn + counts[2]
+        report.rows.append(row)
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    report.extra = {
+        "claims_precision": precision,
+        "claims_recall": recall,
+        "claims_f1": 2 * precision * recall / (precision + recall) if precision + recall else 0.0,
+    }
+    return report
+
+
+def _score_article(report: Report, name: str, gold: dict[str, Any], result: Result) -> tuple[Row, tuple[int, int, int]]:
+    """Score one article; returns the row and (true positive, false positive, false negative) claim pairs."""
+    pred_claims = [c for e in result.events for c in e.claims if c.count is not None]
+    pred_pairs = {(c.kind, c.count) for c in pred_claims}
+    golds = gold_claims(gold)
+    gold_pairs = {(c["kind"], c["count"]) for c in golds}
+    matched = pred_pairs & gold_pairs
+    for pair in sorted(matched):
+        mine = [c.claimant for c in pred_claims if (c.kind, c.count) == pair]
+        theirs = [c.get("claimant") for c in golds if (c["kind"], c["count"]) == pair]
+        report.score("claimant", any(same_claimant(p, g) for p in mine for g in theirs))
+    event = main_event(result)
+    gold_main = gold["events"][0] if gold.get("events") else None
+    ok: dict[str, bool] = {}
+    if gold_main is None:
+        ok["no_event_on_negatives"] = bool(report.score("no_event_on_negatives", event is None))
+    else:
+        ok["main_event_type"] = bool(report.score("main_event_type", bool(event) and event.event_type == gold_main["event_type"]))
+        ok["main_sub_event_type"] = bool(report.score(
+            "main_sub_event_type", bool(event) and event.sub_event_type == gold_main["sub_event_type"]))
+        ok["conservative_toll"] = bool(report.score(
+            "conservative_toll", bool(event) and event.fatalities == gold_main.get("fatalities_conservative")))
+        if gold_main.get("date"):
+            ok["main_date"] = bool(report.score(
+                "main_date", bool(event) and bool(event.date.date) and event.date.date.isoformat() == gold_main["date"]))
+        gl = gold_main.get("location") or {}
+        if gl.get("lat") is not None:
+            loc = event.location if event else None
+            near = bool(loc and loc.lat is not None and km((loc.lat, loc.lon), (gl["lat"], gl["lon"])) <= 25)
+            ok["main_location_25km"] = bool(report.score("main_location_25km", near))
+        report.confusion[(gold_main["event_type"], event.event_type if event and event.event_type else "(none)")] += 1
+    expected = {
+        "main": f"{gold_main['event_type']} / {gold_main['sub_event_type']}" if gold_main else None,
+        "toll": gold_main.get("fatalities_conservative") if gold_main else None,
+        "missed claims": sorted(gold_pairs - pred_pairs),
+    }
+    got = {
+        "main": f"{event.event_type} / {event.sub_event_type}" if event else None,
+        "toll": event.fatalities if event else None,
+        "extra claims": sorted(pred_pairs - gold_pairs),
+    }
+    if gold_pairs - pred_pairs or pred_pairs - gold_pairs:
+        ok["claims"] = False
+    return Row(name, ok, expected, got), (len(matched), len(pred_pairs - gold_pairs), len(gold_pairs - pred_pairs))
+
+
+# --- printing ------------------------------------------------------------------------------------
+
+
+def render(report: Report, worst: int = 10) -> str:
+    """A per-field table, the confusion matrix of event types and the worst rows."""
+    lines = [f"== {report.name}: {len(report.rows)} documents (corpus {report.corpus_hash})", ""]
+    lines.append(f"{'field':26} {'score':>7}  {'right/total':>11}")
+    for name, score in report.fields.items():
+        lines.append(f"{name:26} {score.rate:7.1%}  {score.right:>5}/{score.total:<5}")
+    for name, value in report.extra.items():
+        lines.append(f"{name:26} {value:7.1%}")
+    lines += ["", "event types (rows: gold, columns: extracted)"]
+    gold_types = sorted({g for g, _ in report.confusion})
+    pred_types = sorted({p for _, p in report.confusion})
+    short = {t: t.split("/")[0][:12] for t in pred_types}
+    lines.append(" " * 28 + " ".join(f"{short[p]:>12}" for p in pred_types))
+    for g in gold_types:
+        lines.append(f"{g[:27]:28}" + " ".join(f"{report.confusion.get((g, p), 0):>12}" for p in pred_types))
+    if worst:
+        lines += ["", f"worst {worst}:"]
+        for row in report.worst(worst):
+            wrong = [k for k, v in row.ok.items() if not v]
+            lines.append(f"- {row.id}: wrong {', '.join(wrong)}")
+            for key in sorted(set(row.expected) | set(row.got)):
+                exp, got = row.expected.get(key), row.got.get(key)
+                if exp != got:
+                    lines.append(f"    {key}: expected {exp!r}, got {got!r}")
+    return "\n".join(lines)
+
+
+def evaluate(paths: Sequence[Path], cues: bool = True) -> list[Report]:
+    """Evaluate each path: a JSONL file of labelled rows, or a folder of gold articles."""
+    extractor = Extractor()
+    return [evaluate_articles(p, extractor) if p.is_dir() else evaluate_rows(p, extractor, cues) for p in paths]
