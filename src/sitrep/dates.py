@@ -611,6 +611,9 @@ def _snippet(sentence: str, limit: int = 70) -> str:
     return s if len(s) <= limit else s[: limit - 1] + "…"
 
 
+PRESENT_PERFECT = re.compile(r"\b(?:has|have)\s+(?:been\s+)?(?:killed|wounded|injured|left|claimed)\b", re.I)
+
+
 def event_date(
     sentences: Sequence[str], anchor: Anchor | None, caption_date: dt.date | None = None
 ) -> DateResolution:
@@ -630,6 +633,12 @@ def event_date(
         why = "; ".join(skipped) + "; " if skipped else ""
         why += "the caption's date (the photo shows the event)"
         return DateResolution(caption_date, precision="day", reason=why)
+    if not skipped and anchor is not None and anchor.basis in ("published", "dateline") and sentences and (
+        PRESENT_PERFECT.search(sentences[0])
+    ):
+        # "A bombing … has killed 51 people" on the dateline: wire convention for an event of that day
+        return DateResolution(anchor.date, precision="day",
+                              reason=f"no date mention; the lead reports it in the present perfect on the {anchor.basis} day")
     if not skipped:
         return _null("no date mention in the evidence" + ("" if anchor else " and no anchor"))
     return _null("no mention resolves: " + "; ".join(skipped))

@@ -14,15 +14,13 @@ import hashlib
 import json
 import math
 import re
-import tomllib
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from sitrep.acled import strip_cues
 from sitrep.actors import acled_name, normalise
 from sitrep.geo import Gazetteer, name_key
 from sitrep.model import Document, Event, Result
@@ -113,22 +111,6 @@ class Report:
     def worst(self, n: int) -> list[Row]:
         """The rows with the most wrong fields."""
         return sorted((r for r in self.rows if r.wrong), key=lambda r: -r.wrong)[:n]
-
-
-# --- cues ----------------------------------------------------------------------------------------
-
-
-@lru_cache(maxsize=1)
-def _conventions() -> dict[str, Any]:
-    """ACLED's note conventions (data/acled_conventions.toml)."""
-    return tomllib.loads(resources.files("sitrep.data").joinpath("acled_conventions.toml").read_text("utf-8"))
-
-
-def strip_cues(text: str) -> str:
-    """Remove the notes' explicit coding cues ('(coded as X)', 'Fatalities coded as 3')."""
-    for pattern in _conventions()["strip"]:
-        text = re.sub(pattern, "", text, flags=re.I)
-    return re.sub(r"[ \t]{2,}", " ", text).strip()
 
 
 # --- helpers -------------------------------------------------------------------------------------

@@ -44,6 +44,7 @@ class Trigger:
     requires: str = ""
     unless_before: frozenset[str] = frozenset()
     unless_after: frozenset[str] = frozenset()
+    next_pos: frozenset[str] = frozenset()  # the next word must have one of these tags ("captured Kidal")
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,7 @@ class Lexicon:
     separate: tuple[tuple[str, ...], ...]
     background: tuple[tuple[str, ...], ...]
     hazards: tuple[tuple[str, ...], ...]
+    nonviolent_transfer: tuple[tuple[str, ...], ...]
 
 
 @lru_cache(maxsize=1)
@@ -82,6 +84,7 @@ def lexicon() -> Lexicon:
                 requires=entry.get("requires", ""),
                 unless_before=frozenset(entry.get("unless_before", [])),
                 unless_after=frozenset(entry.get("unless_after", [])),
+                next_pos=frozenset(entry.get("next_pos", [])),
             )
             by_first.setdefault(words[0], []).append(trig)
     for trigs in by_first.values():
@@ -91,6 +94,7 @@ def lexicon() -> Lexicon:
         separate=tuple(tuple(c.split()) for c in raw["separate"]["cues"]),
         background=tuple(tuple(c.split()) for c in raw["separate"]["background"]),
         hazards=tuple(tuple(c.split()) for c in raw["hazards"]["cues"]),
+        nonviolent_transfer=tuple(tuple(c.split()) for c in raw["nonviolent_transfer"]["cues"]),
     )
 
 
@@ -109,6 +113,9 @@ def find_triggers(sent: Span) -> list[Hit]:
             before = words[k - 1] if k else ""
             after = " ".join(words[k + n : k + n + 2])
             if before in trig.unless_before or any(after.startswith(u) for u in trig.unless_after):
+                continue
+            nxt = sent.start + k + n
+            if trig.next_pos and (nxt >= sent.end or sent.doc[nxt].pos_ not in trig.next_pos):
                 continue
             hits.append(Hit(trig, sent.start + k, sent.doc[sent.start + k : sent.start + k + n].text))
             matched = n
@@ -253,12 +260,14 @@ def _continues(current: Draft | None, f: SentenceFacts, family: str, drafts: lis
 # --- typing and actors -------------------------------------------------------------------------
 
 
-def classify(draft: Draft, victims: str) -> tuple[str | None, str | None, list[str]]:
+def classify(draft: Draft, victims: str, label: tuple[str, str] | None = None) -> tuple[str | None, str | None, list[str]]:
     """ACLED event type and sub-event type of a draft, with the reason."""
+    if label is not None:
+        return label[0], label[1], [f"type from the note's label: {label[0]} / {label[1]}"]
     hits = draft.hits
-    typed = [h for h in hits if h.trigger.event_type]
-    present = {h.trigger.event_type for h in typed}
-    usable = [h for h in typed if not h.trigger.requires or h.trigger.requires in present]
+    present = {h.trigger.event_type for h in hits if h.trigger.event_type}
+    core = [h for s in core_sentences(draft) for h in s.hits if h.trigger.event_type]
+    usable = [h for h in core if not h.trigger.requires or h.trigger.requires in present]
     if not usable:
         return None, None, [f"untyped event ({draft.label})"] if draft.label else []
     best = max(usable, key=lambda h: h.trigger.rank)
@@ -269,11 +278,63 @@ def classify(draft: Draft, victims: str) -> tuple[str | None, str | None, list[s
         armed = any(m.role in ("armed", "state") for s in draft.sentences for m in s.actors)
         if trig.event_type == "harm" and not armed:
             return None, None, [f"'{best.text}' with no armed actor named: not typed"]
+    clash = _clash_sentence(draft) if victims != "civilians" else None
+    if clash is not None and trig.rank < CLASH_OUTRANKS and trig.event_type in ("Explosions/Remote violence", *GENERIC):
+        # ACLED: armed actors fighting each other, even with shelling or air support, is an armed clash
+        return "Battles", "Armed clash", [f"armed actors on both sides of '{clash}'"]
+    if trig.sub_event_type == "Suicide bomb" and any(h.trigger.sub_event_type == "Armed clash" for h in usable):
+        return "Battles", "Armed clash", [f"'{best.text}' opened an armed assault (ACLED: a complex attack is a clash)"]
+    if trig.sub_event_type == "Abduction/forced disappearance" and any(
+        c.claim.kind == "killed" and not c.is_part for c in draft.claims
+    ):
+        return "Violence against civilians", "Attack", [f"'{best.text}' with people killed: an attack"]
     if trig.event_type not in GENERIC:
         return trig.event_type, trig.sub_event_type, [f"type from trigger '{best.text}' (rank {trig.rank})"]
     if victims == "civilians":
         return "Violence against civilians", "Attack", [f"'{best.text}' against civilians"]
     return "Battles", "Armed clash", [f"'{best.text}' between armed actors"]
+
+
+def core_sentences(draft: Draft) -> list[SentenceFacts]:
+    """The sentences that describe the incident itself: the first two with triggers, and those with tolls.
+
+    Later context ("rebels have since retaken several areas") may carry stronger triggers
+    that belong to other events; ACLED's priority rules apply within the incident's own report.
+    """
+    typed = [s for s in draft.sentences if s.typed]
+    core = typed[:2] + [s for s in draft.sentences if any(c.claim.kind in ("killed", "injured") for c in s.claims)]
+    return [s for s in draft.sentences if any(s is c for c in core)]
+
+
+CLASH_OUTRANKS = 86  # an attack between armed actors outranks remote violence, not territory changes
+
+
+def _clash_sentence(draft: Draft) -> str | None:
+    """A generic attack word with armed or state actors named before and after it ('militants attacked army units')."""
+    for s in draft.sentences:
+        for h in s.hits:
+            if h.trigger.event_type != "violence":
+                continue
+            at = s.sent.doc[h.token].idx
+            before = any(m.role in ("armed", "state") and m.end <= at for m in s.actors)
+            after = any(m.role in ("armed", "state") and m.start > at for m in s.actors)
+            if before and after:
+                return h.text
+    return None
+
+
+TERRITORY = ("Non-state actor overtakes territory", "Government regains territory")
+
+
+def territory(types: tuple[str | None, str | None], actor1: Actor | None, country: str | None,
+              draft: Draft) -> tuple[str | None, str | None]:
+    """ACLED's territory rule: the state's own forces regain, anyone else overtakes, no fight is a transfer."""
+    if types[1] not in TERRITORY:
+        return types
+    if any(s.cue(lexicon().nonviolent_transfer) for s in draft.sentences):
+        return "Strategic developments", "Non-violent transfer of territory"
+    own = actor1 is not None and actor1.type == "State forces" and (country is None or actor1.country == country)
+    return "Battles", TERRITORY[1] if own else TERRITORY[0]
 
 
 def victims_of(draft: Draft) -> str:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span
 
 from sitrep import claims as claims_stage
-from sitrep import dates, events, geo, merge, nlp
+from sitrep import acled, dates, events, geo, merge, nlp
 from sitrep.actors import ActorBook, ActorMention
 from sitrep.clean import clean
 from sitrep.ingest import detect_language
@@ -143,11 +143,18 @@ class Extractor:
         anchor = dates.article_anchor(art.published, art.headline, art.caption, art.text)
         shown = dates.caption_date(art.caption)
         drafts = events.group_sentences(parsed.index, facts)
+        label = acled.note_label(art.text)
+        if label and not any(d.family for d in drafts) and facts:
+            # a labelled note whose wording has no trigger ("Land seizure: settlers set up an outpost")
+            drafts.insert(0, events.Draft(parsed.index, [f for f in facts if f.field == "text"][:1] or facts[:1]))
+        main = next((d for d in drafts if d.family or label), None)
+        coded = acled.coded_fatalities(art.text)
         caption_draft = next((d for d in drafts if any(s.field == "caption" for s in d.sentences)), None)
         if caption_draft is None:
             caption_draft = next((d for d in drafts if d.family), None)
         finished = [
-            self._finish(d, anchor, shown if d is caption_draft else None, country, countries)
+            self._finish(d, anchor, shown if d is caption_draft else None, country, countries,
+                         label if d is main else None, coded if d is main else None)
             for d in drafts
         ]
         # a draft whose triggers turned out not to be political violence (a flood) is no event
@@ -178,16 +185,24 @@ class Extractor:
         ]
 
     def _finish(self, draft: events.Draft, anchor: dates.Anchor | None, shown, country: str | None,
-                countries: Sequence[str]) -> Event:
+                countries: Sequence[str], label: tuple[str, str] | None = None, coded: int | None = None) -> Event:
         """Type, actors, place, date, claims and toll of one draft event."""
         victims = events.victims_of(draft)
-        event_type, sub_type, notes = events.classify(draft, victims)
+        event_type, sub_type, notes = events.classify(draft, victims, label)
         found = draft.claims
         claim_list = claims_stage.link_claims(found)
         toll = claims_stage.tally(found)
+        if coded is not None:
+            high = max(coded, toll.high) if toll.high is not None else (coded or None)
+            toll = claims_stage.Toll(coded, coded if coded or toll.low is not None else None, high,
+                                     f"the note states the toll: {coded}")
+        location = geo.best_place([s.places for s in draft.sentences], countries)
+        if location is not None and location.country and location.iso2 != (countries[0] if countries else None):
+            country = self.book.country_of(location.country) or location.country
         unidentified = Actor(f"Unidentified Armed Group ({country})", "Political militia", country) if country else None
         civilians = Actor(f"Civilians ({country})", "Civilians", country) if country else None
         actor1, actor2 = events.choose_actors(draft, event_type, country, victims, unidentified, civilians)
+        event_type, sub_type = events.territory((event_type, sub_type), actor1, country, draft)
         evidence = list(dict.fromkeys(s.sent.text.strip() for s in draft.sentences))
         when = dates.event_date([s.sent.text for s in draft.sentences if s.field != "caption"], anchor, shown)
         event = Event(
@@ -195,7 +210,7 @@ class Extractor:
             event_type=event_type,
             sub_event_type=sub_type,
             date=when,
-            location=geo.best_place([s.places for s in draft.sentences], countries),
+            location=location,
             actor1=actor1,
             actor2=actor2,
             claims=claim_list,

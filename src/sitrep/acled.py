@@ -1,0 +1,65 @@
+"""ACLED's note conventions (`data/acled_conventions.toml`): cues that state the coding outright.
+
+ACLED's notes sometimes say how they were coded: a label before the note ("Property
+destruction: On 17 March 2022, …"), "(coded as X)", "Fatalities coded as 3", "There were no
+fatalities". The extractor reads them like any other wording; `strip_cues` removes them so
+that evaluation can measure what is read from ordinary wording.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+
+@dataclass(frozen=True)
+class Conventions:
+    """Compiled cue patterns."""
+
+    strip: tuple[re.Pattern[str], ...]
+    labels: dict[str, tuple[str, str]]
+    label: re.Pattern[str]
+    fatalities_coded: re.Pattern[str]
+    no_fatalities: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def conventions() -> Conventions:
+    """Load the conventions once."""
+    raw = tomllib.loads(resources.files("sitrep.data").joinpath("acled_conventions.toml").read_text("utf-8"))
+    labels = {k.lower(): (v[0], v[1]) for k, v in raw["labels"].items()}
+    names = "|".join(re.escape(k) for k in sorted(labels, key=len, reverse=True))
+    return Conventions(
+        strip=tuple(re.compile(p, re.I) for p in raw["strip"]),
+        labels=labels,
+        label=re.compile(rf"^\s*({names})\s*:\s*", re.I),
+        fatalities_coded=re.compile(raw["fatalities_coded"], re.I),
+        no_fatalities=re.compile(raw["no_fatalities"], re.I),
+    )
+
+
+def note_label(text: str) -> tuple[str, str] | None:
+    """The (event type, sub-event type) an opening label names ('Property destruction: …')."""
+    m = conventions().label.match(text)
+    return conventions().labels[m.group(1).lower()] if m else None
+
+
+def coded_fatalities(text: str) -> int | None:
+    """The toll a note states outright ('Fatalities coded as 3'), 0 for 'There were no fatalities'."""
+    conv = conventions()
+    m = conv.fatalities_coded.search(text)
+    if m:
+        return int(m.group(1))
+    return 0 if conv.no_fatalities.search(text) else None
+
+
+def strip_cues(text: str) -> str:
+    """Remove the cues that state the coding outright."""
+    conv = conventions()
+    text = conv.label.sub("", text)
+    for pattern in conv.strip:
+        text = pattern.sub("", text)
+    return re.sub(r"[ \t]{2,}", " ", text).strip()
