@@ -220,6 +220,23 @@ _RANKS = frozenset("brig gen col lt maj capt cpt sgt adm cmdr cdr dr mr mrs ms r
 _MODIFIERS = frozenset("unidentified unknown suspected presumed alleged".split())
 
 _STATE_TYPES = ("State forces",)
+# "(coded as X)" / "[coded as X]" in ACLED's notes, and how far before it the coded phrase may end
+_CODED_AS_RE = re.compile(r"[(\[]\s*(?:coded|coding) as\s+([^()\[\]]{1,80}?)\s*[)\]]", re.IGNORECASE)
+_CODED_REACH = 40
+_PROTEST_PARTICIPLES = {"protesting": "protesters", "demonstrating": "protesters", "striking": "protesters",
+                        "marching": "protesters", "rallying": "protesters", "rioting": "rioters"}
+_BRACKET_GAP_RE = re.compile(r" ?\(")
+_BRACKET_CLOSE_RE = re.compile(r"\) ?")
+_CLAUSE_BREAK_RE = re.compile(r"[.;:!?]\s|\b(?:and|but|while|whereas)\b")
+# a demonym used as a noun for people ("killed a Palestinian", "two Afghans were injured"):
+# what may come before a singular one, and the words after it that show no noun follows
+_PERSON_BEFORE = frozenset(
+    "a an one two three four five six seven eight nine ten several many dozens scores hundreds some".split()
+)
+_PERSON_AFTER = frozenset(
+    "was were is are had has have who whom whose in near at on and or from with after during by while as to for "
+    "inside outside into when while allegedly reportedly".split()
+)
 
 
 def _data_text(name: str) -> str:
@@ -535,10 +552,48 @@ class ActorBook:
         k = 0
         while k < len(atoms):
             k = self._compose(text, toks, atoms, k, country, date, out)
+        out.sort(key=lambda m: m.start)
+        if "oded" in text:
+            out = self._coded_as(text, out, country)
         if foreign_as_external and country:
             out = [self._externalise(m, country) for m in out]
         out.sort(key=lambda m: m.start)
         return out
+
+    def _coded_as(self, text: str, out: list[ActorMention], country: str | None) -> list[ActorMention]:
+        """ACLED's notes name the coded actor of a vague phrase in brackets: "military targets
+        (coded as National Resistance forces)", "an Israeli plane [coded as military]". The mention
+        just before the bracket takes the coded actor (a bare class noun keeps the outer mention's
+        country); the bracketed mention itself is dropped."""
+        result = list(out)
+        for cue in _CODED_AS_RE.finditer(text):
+            inner = [m for m in result if m.start >= cue.start(1) and m.end <= cue.end(1)]
+            if not inner:
+                continue
+            coded = inner[0]
+            prev = [m for m in result if m.end <= cue.start() and cue.start() - m.end <= _CODED_REACH
+                    and not _CLAUSE_BREAK_RE.search(text[m.end : cue.start()])]
+            if not prev:
+                continue
+            target = prev[-1]
+            actor, role = coded.actor, coded.role
+            noun = self._bare_noun(coded.text)
+            if noun is not None:
+                actor, role = self._noun_actor(noun, target.actor.country or country)
+            if role in ("country", "source"):
+                continue
+            result = [m for m in result if m not in inner]
+            result[result.index(target)] = replace(target, actor=actor, role=role)
+        return result
+
+    def _bare_noun(self, words: str) -> _Entry | None:
+        """The generic noun entry a phrase is, whole ("military", "police forces"), else None."""
+        toks = _tokens(words)
+        atoms = self._atoms(words, toks)
+        if len(atoms) == 1 and atoms[0].i == 0 and atoms[0].j == len(toks) and atoms[0].entry.kind == "noun" \
+                and atoms[0].entry.cls in self.classes:
+            return atoms[0].entry
+        return None
 
     def _externalise(self, m: ActorMention, country: str) -> ActorMention:
         a = m.actor
@@ -668,7 +723,12 @@ class ActorBook:
         """Extend a named group's mention over role nouns that follow ("Al Shabaab militants")."""
         role: str | None = None
         steps = 0
-        while steps < 3 and j < len(toks) and _gap_ok(text, toks[j - 1], toks[j]):
+        j0, kk0 = j, kk
+        skipped = -1
+        if not sources:
+            j, kk = self._skip_qualifier(text, toks, atoms, kk, j)
+            skipped = j if j != j0 else -1
+        while steps < 3 and j < len(toks) and (_gap_ok(text, toks[j - 1], toks[j]) or j == skipped):
             if kk < len(atoms) and atoms[kk].i == j:
                 a = atoms[kk]
                 if a.entry.kind == "noun" and (
@@ -683,7 +743,27 @@ class ActorBook:
                 j, steps = j + 1, steps + 1
                 continue
             break
+        if steps == 0 and skipped >= 0:  # the bracket was not followed by a role noun after all
+            return j0, kk0, role
         return j, kk, role
+
+    def _skip_qualifier(self, text: str, toks: list[_Tok], atoms: list[_Atom], kk: int, j: int) -> tuple[int, int]:
+        """A short capitalised qualifier in brackets between a group and its role noun is part of the
+        mention: "ISWAP (Greater Sahara) militants". Returns (token, atom) indices after it, or unchanged."""
+        if j >= len(toks) or not _BRACKET_GAP_RE.fullmatch(text[toks[j - 1].end : toks[j].start]):
+            return j, kk
+        e = j
+        while e < len(toks) and e - j < 4 and (toks[e].text[:1].isupper() or toks[e].key in _PARTICLES) \
+                and ")" not in text[toks[e - 1].end : toks[e].start]:
+            e += 1
+        if e == j or e >= len(toks) or not _BRACKET_CLOSE_RE.fullmatch(text[toks[e - 1].end : toks[e].start]):
+            return j, kk
+        k2 = kk
+        while k2 < len(atoms) and atoms[k2].i < e:
+            k2 += 1
+        is_noun = (k2 < len(atoms) and atoms[k2].i == e and atoms[k2].entry.kind == "noun"
+                   and atoms[k2].entry.cls in _ABSORB_CLASSES) or toks[e].key in _ABSORB
+        return (e, k2) if is_noun else (j, kk)
 
     def _compose_ref(self, text: str, toks: list[_Tok], atoms: list[_Atom], k: int, country: str | None,
                      date: dt.date | None, out: list[ActorMention]) -> int:
@@ -732,6 +812,8 @@ class ActorBook:
                 self._emit(out, text, toks, a.i, a.j, self.government(e.country or ""), "official")
             elif e.role == "official":
                 self._emit(out, text, toks, a.i, a.j, self.government(e.country or ""), "official")
+            elif e.kind == "demonym" and not poss and self._demonym_person(text, toks, a):
+                self._emit(out, text, toks, a.i, a.j, self.civilians(e.country), "civilian")
             else:
                 self._emit(out, text, toks, a.i, a.j, Actor(e.country or e.name, None, e.country), "country")
 
@@ -774,6 +856,32 @@ class ActorBook:
         for a in chain:
             ref_alone(a)
         return kk
+
+    def _demonym_person(self, text: str, toks: list[_Tok], a: _Atom) -> bool:
+        """A demonym standing for people, who are civilians unless named otherwise: a plural
+        ("Palestinians", "Afghans") or a singular after an article or number ("killed a Palestinian"),
+        with no noun after it."""
+        if a.j - a.i != 1:
+            return False
+        word = toks[a.i].text
+        nxt = toks[a.j] if a.j < len(toks) else None
+        if self._plural_demonym(word, a.entry.country or ""):  # a plural is not an adjective
+            return True
+        followed = nxt is not None and _gap_ok(text, toks[a.j - 1], nxt) and nxt.key not in _PERSON_AFTER
+        if followed:
+            return False
+        prev = toks[a.i - 1] if a.i > 0 else None
+        return prev is not None and (prev.key in _PERSON_BEFORE or prev.key.isdigit()) and _gap_ok(text, prev, toks[a.i])
+
+    def _plural_demonym(self, word: str, country: str) -> bool:
+        k = _fold(word)
+        if not k.endswith("s") or len(k) < 4:
+            return False
+        for stem in (k[:-1], k[:-2]):
+            if self._country_by_key.get(stem) == country and self._registered.get((stem,)) is not None \
+                    and self._registered[(stem,)].kind == "demonym":
+                return True
+        return False
 
     def _recent_state(self, text: str, out: list[ActorMention], cls: str, start: int) -> str | None:
         """The country of the last "Israeli police"-style mention of this class in the paragraph:
@@ -863,6 +971,12 @@ class ActorBook:
         if e.needs_country:
             return k + 1
         if not self._military_ok(toks, atom):
+            return k + 1
+        # "protesting farmers", "striking teachers", "rioting youths": people acting as protesters/rioters
+        if e.cls == "civilians" and i > 0 and toks[i - 1].key in _PROTEST_PARTICIPLES \
+                and _gap_ok(text, toks[i - 1], toks[i]) and not (k > 0 and atoms[k - 1].j > i - 1):
+            cls = _PROTEST_PARTICIPLES[toks[i - 1].key]
+            self._emit(out, text, toks, i - 1, j, self.class_actor(cls, country), self.classes[cls]["role"])
             return k + 1
         # unidentified/suspected + noun
         if i > 0 and toks[i - 1].key in _MODIFIERS and _gap_ok(text, toks[i - 1], toks[i]) and not (

@@ -27,7 +27,7 @@ AFTER_FILLERS = {
     "were", "was", "have", "has", "had", "been", "are", "is", "be", "being", "reportedly", "also", "all",
     "later", "allegedly", "subsequently", "believed", "to", "feared", "confirmed", "reported", "said",
     "thought", "presumed", "now", "since", "either", "both", "others", "who", "people", "other", "in",
-    "total", "were later",
+    "total", "were later", "among", "amongst", "the",
 }
 # Words that may stand between a casualty word and its count ("the toll rose to 12").
 BEFORE_FILLERS = {
@@ -299,7 +299,7 @@ def _head_of(doc: Doc, num: Number, lex: Lexicon) -> tuple[int, int]:
     head, k = -1, j
     while k < stop and k - j < 8:
         t = doc[k]
-        if t.pos_ in ("NOUN", "PROPN") or (t.pos_ in ("ADJ", "PUNCT") and t.text in ("-", "–")):
+        if t.pos_ in ("NOUN", "PROPN") or (t.pos_ in ("ADJ", "PUNCT") and t.text in ("-", "–", "'", "‘", "’", '"', "“", "”")):
             if t.pos_ in ("NOUN", "PROPN"):
                 head = k
             k += 1
@@ -326,10 +326,12 @@ def _is_people(doc: Doc, head: int, num: Number, lex: Lexicon) -> bool | None:
     low = doc[head].lower_
     if low in lex.not_people:
         return False
-    if low in lex.people:
+    if low in lex.people or low + "s" in lex.people or low[:-1] + "ies" in lex.people:
         return True
     tok = doc[head]
-    return tok.ent_type_ in ("NORP",) or (tok.pos_ == "PROPN" and low.endswith("s"))
+    if tok.ent_type_ == "NORP" or (tok.pos_ == "PROPN" and low.endswith("s")):
+        return True
+    return None if tok.pos_ == "PROPN" else False  # "three Twic Dinka": a people's name, if a casualty word follows
 
 
 def _has_phrase_before(doc: Doc, pos: int, floor: int, phrases: list[tuple[str, ...]], reach: int = 3) -> bool:
@@ -348,7 +350,7 @@ def _kind_earlier_in_sentence(doc: Doc, sent: Span, pos: int, lex: Lexicon) -> C
     """The casualty word nearest before pos in the sentence ('those killed … included 45')."""
     for k in range(pos - 1, sent.start - 1, -1):
         words = [t.lower_ for t in doc[k:pos]]
-        for phrase, kind in lex.kind_after:
+        for phrase, kind in (*lex.kind_after, *lex.kind_before):
             if tuple(words[: len(phrase)]) == phrase:
                 return kind
     return None
@@ -366,6 +368,7 @@ def extract_sentence(sent: Span, field_name: Field, article: int, context: "Clai
     found: list[Found] = []
     numbers = find_numbers(sent)
     pending: list[tuple[Number, int, int]] = []  # person counts with no kind yet: (number, head, end)
+    parts_without_kind: list[tuple[Number, int, int]] = []  # "including six officials" before "were killed"
     for num in numbers:
         head, np_end = _head_of(doc, num, lex)
         people = _is_people(doc, head, num, lex)
@@ -386,8 +389,8 @@ def extract_sentence(sent: Span, field_name: Field, article: int, context: "Clai
             if not (prev and _no_verb_between(doc, prev.head + 1, num.start)):
                 pending.append((num, head, np_end))
                 continue
-        kinds = kinds or after
-        is_part = _has_phrase_before(doc, num.start, sent.start, lex.breakdown)
+        kinds = kinds or after or _kinds_by_dependency(doc[head], lex)
+        is_part = _has_phrase_before(doc, num.start, sent.start, lex.breakdown) or _among_after(doc, np_end, sent.end)
         if not kinds and is_part:
             kind = _kind_earlier_in_sentence(doc, sent, num.start, lex)
             kinds = [kind] if kind else []
@@ -395,7 +398,9 @@ def extract_sentence(sent: Span, field_name: Field, article: int, context: "Clai
             kinds = [found[-1].claim.kind]  # a list continues: "45 fighters …, 26 foreign fighters, and four"
             is_part = is_part or found[-1].is_part
         if not kinds:
-            if people:
+            if people and is_part:
+                parts_without_kind.append((num, head, np_end))
+            elif people:
                 pending.append((num, head, np_end))
             continue
         for kind in dict.fromkeys(kinds):
@@ -406,8 +411,36 @@ def extract_sentence(sent: Span, field_name: Field, article: int, context: "Clai
             total = next((f for f in found if f.claim.start >= doc[np_end].idx), None)
             if total is not None:
                 found.append(_make(doc, sent, num, head, np_end, total.claim.kind, field_name, article, context, True))
+    # a breakdown takes the kind of the total it breaks down ("eight people, including six officials, were killed")
+    for num, head, np_end in parts_without_kind:
+        totals = [f for f in found if not f.is_part]
+        before = [f for f in totals if f.claim.start < doc[num.start].idx]
+        total = before[-1] if before else (totals[0] if totals else None)
+        if total is not None:
+            found.append(_make(doc, sent, num, head, np_end, total.claim.kind, field_name, article, context, True))
     found.sort(key=lambda f: f.claim.start)
     return found
+
+
+def _kinds_by_dependency(head: Token, lex: Lexicon) -> list[ClaimKind]:
+    """The casualty verb the counted noun is subject or object of, through conjunctions ('shot and killed')."""
+    if head.dep_ not in ("nsubj", "nsubjpass", "dobj", "obj", "appos"):
+        return []
+    verb = head.head
+    verbs = [verb, *[c for c in verb.children if c.dep_ == "conj"]]
+    if verb.dep_ == "conj":
+        verbs.append(verb.head)
+    words = {v.lower_ for v in verbs if v.pos_ in ("VERB", "AUX", "ADJ")}
+    for phrase, kind in lex.kind_after if head.dep_.startswith("nsubj") else lex.kind_before:
+        if len(phrase) == 1 and phrase[0] in words:
+            return [kind]
+    return []
+
+
+def _among_after(doc: Doc, pos: int, stop: int) -> bool:
+    """'… was among the dead': the count is part of a total."""
+    words = [t.lower_ for t in doc[pos : min(stop, pos + 3)]]
+    return "among" in words or "amongst" in words
 
 
 def _make(
@@ -624,6 +657,26 @@ def _find_total(found: list[Found], i: int) -> int | None:
     return (same_claimant or earlier)[-1]
 
 
+def _bound(f: Found) -> int | None:
+    """The least number a bound claim allows: 'more than 50' -> 51, 'at least 8' -> 8; None when not a bound."""
+    count = f.claim.count or 0
+    return {"more_than": count + 1, "at_least": count}.get(f.claim.qualifier)
+
+
+def _lowest(claims: Sequence[Found]) -> int:
+    """The lowest credible figure among claims about the same people.
+
+    A bound that another claim satisfies does not conflict with it: "over 50 dead" and
+    "51 killed" agree on 51, so the bound's own number is not taken as a lower toll.
+    """
+    exact = [f.claim.count or 0 for f in claims if _bound(f) is None]
+    credible = [
+        f.claim.count or 0 for f in claims
+        if _bound(f) is None or not any(n >= (_bound(f) or 0) for n in exact)
+    ]
+    return min(credible or exact)
+
+
 @dataclass(frozen=True)
 class Toll:
     """An event's death toll under DESIGN.md's rules."""
@@ -648,9 +701,9 @@ def tally(found: Sequence[Found]) -> Toll:
     for f in numeric:
         if f.group != "all":
             by_group.setdefault(f.group, []).append(f)
-    group_low = sum(min(f.claim.count or 0 for f in fs) for fs in by_group.values())
+    group_low = sum(_lowest(fs) for fs in by_group.values())
     group_high = sum(max(f.claim.count_high or f.claim.count or 0 for f in fs) for fs in by_group.values())
-    lows = [min(f.claim.count or 0 for f in general)] if general else []
+    lows = [_lowest(general)] if general else []
     highs = [max(f.claim.count_high or f.claim.count or 0 for f in general)] if general else []
     if by_group:
         lows.append(group_low)

@@ -303,12 +303,14 @@ def _score_article(report: Report, name: str, gold: dict[str, Any], result: Resu
     expected = {
         "main": f"{gold_main['event_type']} / {gold_main['sub_event_type']}" if gold_main else None,
         "toll": gold_main.get("fatalities_conservative") if gold_main else None,
-        "missed claims": sorted(gold_pairs - pred_pairs),
+        "date": gold_main.get("date") if gold_main else None,
+        "claims only in one": sorted(gold_pairs - pred_pairs),
     }
     got = {
         "main": f"{event.event_type} / {event.sub_event_type}" if event else None,
         "toll": event.fatalities if event else None,
-        "extra claims": sorted(pred_pairs - gold_pairs),
+        "date": event.date.date.isoformat() if event and event.date.date else None,
+        "claims only in one": sorted(pred_pairs - gold_pairs),
     }
     if gold_pairs - pred_pairs or pred_pairs - gold_pairs:
         ok["claims"] = False

@@ -282,8 +282,6 @@ def classify(draft: Draft, victims: str, label: tuple[str, str] | None = None) -
     if clash is not None and trig.rank < CLASH_OUTRANKS and trig.event_type in ("Explosions/Remote violence", *GENERIC):
         # ACLED: armed actors fighting each other, even with shelling or air support, is an armed clash
         return "Battles", "Armed clash", [f"armed actors on both sides of '{clash}'"]
-    if trig.sub_event_type == "Suicide bomb" and any(h.trigger.sub_event_type == "Armed clash" for h in usable):
-        return "Battles", "Armed clash", [f"'{best.text}' opened an armed assault (ACLED: a complex attack is a clash)"]
     if trig.sub_event_type == "Abduction/forced disappearance" and any(
         c.claim.kind == "killed" and not c.is_part for c in draft.claims
     ):

@@ -45,6 +45,8 @@ DOMINANCE = 8.0
 OUT_OF_CONTEXT_MIN_POP = 300_000
 # A name whose enclosing places cannot be checked is accepted only when unique worldwide and this large.
 UNIQUE_MIN_POP = 50_000
+# The broadest name of a note's chain, unique worldwide but outside the context, is trusted from this size.
+UNIQUE_TOWN_MIN_POP = 1_000
 # Vowel-blind keys shorter than this ("~hr") match too much to be used.
 LOOSE_MIN_LEN = 5
 
@@ -566,7 +568,7 @@ class Gazetteer:
             found = self.country(m.name) or self._country_prefix(m.name)
             if found:
                 return self._country_location(found[0])
-        chain = self._resolve_chain(m.within, countries)
+        chain = self._resolve_chain(m.within, countries, [_resolve_head(m.name)])
         if chain:  # "Russian forces shelled X, Mykolaiv": the note's province outranks the demonym
             countries = [chain[-1].cc, *(c for c in countries if c != chain[-1].cc)]
         # when the text says where the place is and we cannot check it, only a name unique worldwide will do
@@ -616,28 +618,22 @@ class Gazetteer:
             else [p for p in loose if p.cc in countries]
         )
 
-    def _resolve_chain(self, within: Sequence[str], countries: Sequence[str]) -> list[_Place]:
-        """Resolve the enclosing names of a mention (narrowest first), each inside the next when possible."""
+    def _resolve_chain(
+        self, within: Sequence[str], countries: Sequence[str], inner: Sequence[str] = ()
+    ) -> list[_Place]:
+        """Resolve the enclosing names of a mention (narrowest first), each inside the next when possible.
+
+        `inner` are the names the text places inside the chain (the mention's own name): the broadest
+        name is read as the candidate that contains them ("Ahwar district (Abyan)": Abyan in Yemen, not
+        Abidjan), which also lets a note that never names its country resolve out of context.
+        """
         resolved: list[_Place] = []
         parent: _Place | None = None
-        for name in reversed(within):
-            _, name_only, hint = _split_cue(name)
-            if parent is None and hint in ("city", "district"):
-                place = self._pick(self._candidates(name_only, None, countries), hint, countries)
-            elif parent is None:
-                cands = self._candidates(name_only, None, countries)
-                provinces = list(
-                    {p.id: p for p in map(self._capital_to_province, cands) if p.kind == "province"}.values()
-                )
-                # the broadest name of a note is a province: in context, else anywhere if unambiguous,
-                # before a same-named district or town of a context country (Donetsk, Ukraine vs Donetsk, Russia)
-                districts = [p for p in cands if p.kind == "district"]
-                place = (
-                    self._pick(provinces, "province", countries)
-                    or self._pick(provinces, "province", ())
-                    or self._pick(cands, hint or "province", countries)
-                    or self._pick(districts, "district", ())
-                )
+        for i in range(len(within) - 1, -1, -1):
+            _, name_only, hint = _split_cue(within[i])
+            if parent is None:
+                narrower = [_split_cue(n)[1] for n in within[:i]] + [n for n in inner if n]
+                place = self._resolve_top(name_only, hint, countries, narrower)
             else:
                 cands = self._candidates(name_only, [parent], [parent.cc])
                 # ACLED's admin1 is not always GeoNames' (West Bank vs Jenin governorate): same country will do
@@ -647,6 +643,94 @@ class Gazetteer:
                 resolved.append(place)
                 parent = place
         return list(reversed(resolved))
+
+    def _inside_names(self, container: _Place, names: Sequence[str]) -> int:
+        """How many of `names` have a candidate inside `container` (vowel-blind keys allowed there)."""
+        found = 0
+        for n in names:
+            key = name_key(n)
+            if len(key) < 3:
+                continue
+            exact = [p for p in self._lookup(n) if _inside(p, container)]
+            if exact or (
+                len(loose_key(key)) >= LOOSE_MIN_LEN
+                and any(_inside(p, container) for p in self._lookup(n, loose=True))
+            ):
+                found += 1
+        return found
+
+    def _resolve_top(
+        self, name: str, hint: str | None, countries: Sequence[str], narrower: Sequence[str]
+    ) -> _Place | None:
+        """The broadest name of a note's chain ("(B, C)" -> C): a province, else a district or town."""
+        exact = self._lookup(name)
+        # a vowel-blind key is bounded by the narrower names or the context: a shorter one will do (Ninewa)
+        loose = (
+            self._lookup(name, loose=True)
+            if not exact and len(loose_key(name_key(name))) >= LOOSE_MIN_LEN - 1
+            else []
+        )
+        cands = exact or loose
+        if not cands:
+            return None
+        if hint in ("city", "district"):
+            options = list(cands)
+        else:
+            provinces = {p.id: p for p in map(self._capital_to_province, cands) if p.kind == "province"}
+            options = [*provinces.values(), *(p for p in cands if p.kind != "province" and p.id not in provinces)]
+        # the reading that contains the narrower names the text gives wins
+        if narrower:
+            support = {p.id: self._inside_names(p, narrower) for p in options}
+            best = max(support.values())
+            if best > 0:
+                pool = [p for p in options if support[p.id] == best]
+                return self._pick_supported(pool, hint, countries)
+            if any(len(name_key(n)) >= 4 and self._lookup(n) for n in narrower):
+                # the narrower names exist elsewhere, not in any reading of this one: only a context reading
+                options = [p for p in options if p.cc in countries]
+                cands = [p for p in cands if p.cc in countries]
+                exact = [p for p in exact if p.cc in countries]
+        if not exact:  # vowel-blind guesses only inside a context country
+            loose = [p for p in loose if p.cc in countries]
+            if not loose:
+                return None
+            cands = loose
+            options = [p for p in options if p.cc in countries]
+        if hint in ("city", "district"):
+            return self._pick(cands, hint, countries) or self._unique(cands)
+        provinces_only = [p for p in options if p.kind == "province"]
+        # in context, else anywhere if unambiguous, before a same-named district or town of a context
+        # country (Donetsk, Ukraine vs Donetsk, Russia); a name unique worldwide is trusted in a note
+        return (
+            self._pick(provinces_only, "province", countries)
+            or self._pick(provinces_only, "province", ())
+            or self._pick(cands, hint or "province", countries)
+            or self._unique(options)
+        )
+
+    def _pick_supported(self, pool: Sequence[_Place], hint: str | None, countries: Sequence[str]) -> _Place | None:
+        """Among readings that all contain the text's narrower names: context, then kind, then size."""
+        order = cues().kind_order.get(hint or "province", cues().kind_order["province"])
+        rank = {cc: i for i, cc in enumerate(countries)}
+
+        def key(p: _Place) -> tuple[int, int, int]:
+            kind = order.index(p.kind) if p.kind in order else len(order)
+            return (rank.get(p.cc, len(rank)), kind, -p.pop)
+
+        ranked = sorted(pool, key=key)
+        best = ranked[0]
+        rivals = [p for p in ranked[1:] if key(p)[:2] == key(best)[:2]]
+        return best if _dominant(best, [best, *rivals], DOMINANCE / 2) else None
+
+    @staticmethod
+    def _unique(cands: Sequence[_Place]) -> _Place | None:
+        """The one place all candidates are (one cluster worldwide), if it is more than a hamlet."""
+        if not cands:
+            return None
+        best = max(cands, key=lambda p: (p.kind != "town", p.pop))
+        if any(_km(best, p) >= SAME_PLACE_KM for p in cands):
+            return None
+        return best if best.kind != "town" or best.pop >= UNIQUE_TOWN_MIN_POP else None
 
     def _resolve_name(
         self,
@@ -716,6 +800,11 @@ class Gazetteer:
                 ratio = DOMINANCE / 2 if in_context else DOMINANCE
                 return best if _dominant(best, group, ratio) else None
         return None
+
+
+def _resolve_head(name: str) -> str:
+    """The name to look for inside a chain: the city of 'City - Neighbourhood'."""
+    return name.partition(" - ")[0]
 
 
 def _inside(p: _Place, container: _Place) -> bool:
@@ -791,8 +880,8 @@ def _patterns() -> dict[str, re.Pattern[str]]:
 
 
 def _cue_counts(cue: str) -> bool:
-    """A lowercase cue word always counts; a capitalised one only for admin words ('Kunar Province', not 'Sadr City')."""
-    return cue.islower() or cue.lower() in cues().capitalised
+    """A lowercase (or acronym: LGA) cue word always counts; a capitalised one only for admin words ('Kunar Province', not 'Sadr City')."""
+    return cue.islower() or cue.isupper() or cue.lower() in cues().capitalised
 
 
 def _split_cue(phrase: str) -> tuple[str, str, str | None]:

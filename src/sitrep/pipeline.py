@@ -204,7 +204,9 @@ class Extractor:
         actor1, actor2 = events.choose_actors(draft, event_type, country, victims, unidentified, civilians)
         event_type, sub_type = events.territory((event_type, sub_type), actor1, country, draft)
         evidence = list(dict.fromkeys(s.sent.text.strip() for s in draft.sentences))
-        when = dates.event_date([s.sent.text for s in draft.sentences if s.field != "caption"], anchor, shown)
+        # body sentences first: a headline may carry a bulletin's period rather than the event's day
+        ordered = [s for s in draft.sentences if s.field == "text"] + [s for s in draft.sentences if s.field == "headline"]
+        when = dates.event_date([s.sent.text for s in ordered], anchor, shown)
         event = Event(
             article=draft.article,
             event_type=event_type,
