@@ -175,7 +175,8 @@ def find_numbers(sent: Span) -> list[Number]:
                 out.append(Number(qstart, end, value, None, qual))
             i = end
             continue
-        if low in ("a", "an") and i + 1 < stop:
+        if low in ("a", "an", "the") and i + 1 < stop:
+            # "a soldier", "the businessman": one person, kept only beside a casualty word
             out.append(Number(i, i + 1, 1, None, "exact", singular=True))
             i += 1
             continue
@@ -295,10 +296,15 @@ def _head_of(doc: Doc, num: Number, lex: Lexicon) -> tuple[int, int]:
         if doc[j].lower_ in ("them", "those", "these"):
             return j, j + 1
         j += 1
+    if j + 1 < stop and doc[j].lower_ in ("year", "years") and doc[j + 1].lower_ == "old" and not num.singular:
+        return j, j + 1  # "sixteen years old": an age, not a count
     # walk the noun phrase: adjectives, nouns, proper nouns, hyphens ("pro-Iran", "U.S.")
     head, k = -1, j
     while k < stop and k - j < 8:
         t = doc[k]
+        if t.like_num and k + 2 < stop and doc[k + 1].lower_ in ("year", "years") and doc[k + 2].lower_ == "old":
+            k += 3  # "a sixteen years old young man": skip the age
+            continue
         if t.pos_ in ("NOUN", "PROPN") or (t.pos_ in ("ADJ", "PUNCT") and t.text in ("-", "–", "'", "‘", "’", '"', "“", "”")):
             if t.pos_ in ("NOUN", "PROPN"):
                 head = k
@@ -373,13 +379,15 @@ def extract_sentence(sent: Span, field_name: Field, article: int, context: "Clai
         head, np_end = _head_of(doc, num, lex)
         people = _is_people(doc, head, num, lex)
         if people is False or (num.dated and not people) or (
-            num.singular and (not people or doc[head].tag_ in ("NNS", "NNPS"))
+            num.singular and (not people or doc[head].tag_ not in ("NN", "NNP"))
         ):
             continue
         kinds = _kinds_before(doc, num.start, sent.start, lex)
         after = _kinds_after(doc, np_end, sent.end, lex)
         if head >= num.end and doc[head].lower_ in lex.kind_heads:
             kinds = [lex.kind_heads[doc[head].lower_]]
+        if num.singular and not (kinds or after):
+            after = _kinds_by_dependency(doc[head], lex)
         if num.singular and not (kinds or after):
             if not (found and found[-1].is_part and _no_verb_between(doc, found[-1].head + 1, num.start)):
                 continue

@@ -155,6 +155,13 @@ class SentenceFacts:
         """Whether the sentence carries one of the cue phrases."""
         return _has_phrase([t.lower_ for t in self.sent], phrases)
 
+    def background(self) -> bool:
+        """Whether the sentence recalls the past ('attacks since the 2003 invasion') rather than reports."""
+        words = [t.text.lower() for t in self.sent]
+        since_year = any(w == "since" and any(x.isdigit() and len(x) == 4 for x in words[i + 1 : i + 4])
+                         for i, w in enumerate(words))
+        return since_year or self.cue(lexicon().background)
+
 
 @dataclass
 class Draft:
@@ -229,7 +236,7 @@ def group_sentences(article: int, facts: Sequence[SentenceFacts]) -> list[Draft]
                     drafts.append(same)
                 same.sentences.append(f)
             continue
-        if f.cue(lex.background) and not f.claims:
+        if f.background() and not f.claims:
             continue
         target = _continues(current, f, family, drafts) if not f.cue(lex.separate) else None
         if target is None:
@@ -272,10 +279,17 @@ def classify(draft: Draft, victims: str, label: tuple[str, str] | None = None) -
         return None, None, [f"untyped event ({draft.label})"] if draft.label else []
     best = max(usable, key=lambda h: h.trigger.rank)
     trig = best.trigger
+    armed = any(m.role in ("armed", "state") for s in draft.sentences for m in s.actors)
+    hurt = any(c.claim.kind in ("killed", "injured") and not c.is_part for c in draft.claims)
+    if trig.event_type == "Strategic developments" and hurt and armed:
+        # people killed or hurt: the violence, not the arrests or looting, is the event
+        violent = [h for h in usable if h.trigger.event_type in (*VIOLENT, *GENERIC)]
+        if violent:
+            best = max(violent, key=lambda h: h.trigger.rank)
+            trig = best.trigger
     if trig.event_type in GENERIC:
-        if any(s.cue(lexicon().hazards) for s in draft.sentences):
+        if not armed and any(s.cue(lexicon().hazards) for s in draft.sentences):
             return None, None, [f"'{best.text}' with a natural or accidental hazard: not political violence"]
-        armed = any(m.role in ("armed", "state") for s in draft.sentences for m in s.actors)
         if trig.event_type == "harm" and not armed:
             return None, None, [f"'{best.text}' with no armed actor named: not typed"]
     clash = _clash_sentence(draft) if victims != "civilians" else None
@@ -324,6 +338,13 @@ def _clash_sentence(draft: Draft) -> str | None:
 TERRITORY = ("Non-state actor overtakes territory", "Government regains territory")
 
 
+def detention(types: tuple[str | None, str | None], actor1: Actor | None) -> tuple[str | None, str | None]:
+    """ACLED: only state forces arrest; a detention by anyone else is an abduction."""
+    if types[1] == "Arrests" and actor1 is not None and actor1.type not in ("State forces", None):
+        return "Violence against civilians", "Abduction/forced disappearance"
+    return types
+
+
 def territory(types: tuple[str | None, str | None], actor1: Actor | None, country: str | None,
               draft: Draft) -> tuple[str | None, str | None]:
     """ACLED's territory rule: the state's own forces regain, anyone else overtakes, no fight is a transfer."""
@@ -340,7 +361,8 @@ def victims_of(draft: Draft) -> str:
     groups = {c.group for c in draft.claims if c.claim.kind in ("killed", "injured", "abducted")}
     if groups & {"state_forces", "armed_groups"}:
         return "armed"
-    if "civilians" in groups:
+    # people counted by an unlisted noun (a driver, a Palestinian, two brothers) are civilians
+    if "civilians" in groups or any(g.startswith("other:") for g in groups):
         return "civilians"
     roles = {m.role for s in draft.sentences for m in s.actors}
     if "civilian" in roles and not roles & {"armed", "state"} - {"civilian"}:

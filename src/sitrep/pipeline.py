@@ -148,13 +148,15 @@ class Extractor:
             # a labelled note whose wording has no trigger ("Land seizure: settlers set up an outpost")
             drafts.insert(0, events.Draft(parsed.index, [f for f in facts if f.field == "text"][:1] or facts[:1]))
         main = next((d for d in drafts if d.family or label), None)
+        lead = next((f for f in facts if f.field == "text"), None)
         coded = acled.coded_fatalities(art.text)
         caption_draft = next((d for d in drafts if any(s.field == "caption" for s in d.sentences)), None)
         if caption_draft is None:
             caption_draft = next((d for d in drafts if d.family), None)
         finished = [
             self._finish(d, anchor, shown if d is caption_draft else None, country, countries,
-                         label if d is main else None, coded if d is main else None)
+                         label if d is main else None, coded if d is main else None,
+                         lead if d is main else None)
             for d in drafts
         ]
         # a draft whose triggers turned out not to be political violence (a flood) is no event
@@ -185,7 +187,8 @@ class Extractor:
         ]
 
     def _finish(self, draft: events.Draft, anchor: dates.Anchor | None, shown, country: str | None,
-                countries: Sequence[str], label: tuple[str, str] | None = None, coded: int | None = None) -> Event:
+                countries: Sequence[str], label: tuple[str, str] | None = None, coded: int | None = None,
+                lead: events.SentenceFacts | None = None) -> Event:
         """Type, actors, place, date, claims and toll of one draft event."""
         victims = events.victims_of(draft)
         event_type, sub_type, notes = events.classify(draft, victims, label)
@@ -203,10 +206,14 @@ class Extractor:
         civilians = Actor(f"Civilians ({country})", "Civilians", country) if country else None
         actor1, actor2 = events.choose_actors(draft, event_type, country, victims, unidentified, civilians)
         event_type, sub_type = events.territory((event_type, sub_type), actor1, country, draft)
+        event_type, sub_type = events.detention((event_type, sub_type), actor1)
         evidence = list(dict.fromkeys(s.sent.text.strip() for s in draft.sentences))
         # body sentences first: a headline may carry a bulletin's period rather than the event's day
         ordered = [s for s in draft.sentences if s.field == "text"] + [s for s in draft.sentences if s.field == "headline"]
         when = dates.event_date([s.sent.text for s in ordered], anchor, shown)
+        if when.date is None and lead is not None and lead not in ordered:
+            # the lead sentence dates the article's main event ("On 10 March 2022, …")
+            when = dates.event_date([lead.sent.text, *(s.sent.text for s in ordered)], anchor, shown)
         event = Event(
             article=draft.article,
             event_type=event_type,
