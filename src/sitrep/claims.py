@@ -622,6 +622,27 @@ def headline_claimant(headline: str) -> str | None:
     return None
 
 
+def inherit_claimants(sentences: Sequence[tuple[Span, Sequence[Found]]]) -> None:
+    """An unattributed figure in the same paragraph as an attributed one, in the same event, has its source.
+
+    "A bombing has killed 51 people, according to local police. The car bomb exploded near a
+    bus stop. 75 people were also wounded." — the 75 is the police's figure too. A figure in
+    another paragraph stays unattributed rather than guessed.
+    """
+    last: tuple[str, Span] | None = None
+    for sent, found in sentences:
+        same_paragraph = (
+            last is not None and last[1].doc is sent.doc and last[1].end <= sent.start
+            and "\n\n" not in sent.doc.text[last[1].end_char : sent.start_char]
+        )
+        for f in found:
+            if f.claim.claimant is None and same_paragraph and last is not None:
+                f.claim.claimant = last[0]
+        attributed = [f.claim.claimant for f in found if f.claim.claimant]
+        if attributed:
+            last = (attributed[-1], sent)
+
+
 # --- linking and tolls -------------------------------------------------------------------------
 
 

@@ -150,13 +150,17 @@ def same_actor(pred: str | None, gold: str | None) -> bool:
 
 
 def _words(text: str | None) -> set[str]:
-    return {w for w in re.findall(r"[a-z]+", (text or "").lower()) if w not in STOP and len(w) > 2}
+    """Significant words of a name ('U.S.' -> 'us')."""
+    plain = (text or "").lower().replace(".", "")
+    return {w for w in re.findall(r"[a-z]+", plain) if w not in STOP and len(w) >= 2}
 
 
 def same_claimant(pred: str | None, gold: str | None) -> bool:
     """A claimant is right when both are null, or they share a significant word."""
     if gold is None or pred is None:
         return gold is None and pred is None
+    if re.sub(r"\W", "", pred.lower()) == re.sub(r"\W", "", gold.lower()):
+        return True
     pw, gw = _words(pred), _words(gold)
     pw |= {w.rstrip("s") for w in pw}
     gw |= {w.rstrip("s") for w in gw}

@@ -192,6 +192,7 @@ class Extractor:
         """Type, actors, place, date, claims and toll of one draft event."""
         victims = events.victims_of(draft)
         event_type, sub_type, notes = events.classify(draft, victims, label)
+        claims_stage.inherit_claimants([(s.sent, s.claims) for s in draft.sentences])
         found = draft.claims
         claim_list = claims_stage.link_claims(found)
         toll = claims_stage.tally(found)
