@@ -264,17 +264,21 @@ def _kinds_after(doc: Doc, pos: int, stop: int, lex: Lexicon) -> list[ClaimKind]
 def _kinds_before(doc: Doc, pos: int, floor: int, lex: Lexicon) -> list[ClaimKind]:
     """Casualty words preceding the count ('killed 11', 'killing and injuring several', 'toll rose to')."""
     words = [t.lower_ for t in doc[floor:pos]]
-    k, skipped = len(words), 0
-    while k > 0 and words[k - 1] in BEFORE_FILLERS and skipped < 4:
-        k, skipped = k - 1, skipped + 1
-    kinds: list[ClaimKind] = []
-    while k > 0:
-        hit = None
+
+    def phrase_ending_at(k: int) -> tuple[int, ClaimKind] | None:
         for phrase, kind in lex.kind_before:
             n = len(phrase)
             if k - n >= 0 and tuple(words[k - n : k]) == phrase:
-                hit = (n, kind)
-                break
+                return n, kind
+        return None
+
+    k, skipped = len(words), 0
+    # skip fillers ("the toll rose to 12"), stopping early at a phrase that ends with one ("deaths of two")
+    while k > 0 and words[k - 1] in BEFORE_FILLERS and skipped < 4 and not phrase_ending_at(k):
+        k, skipped = k - 1, skipped + 1
+    kinds: list[ClaimKind] = []
+    while k > 0:
+        hit = phrase_ending_at(k)
         if not hit:
             break
         kinds.append(hit[1])
@@ -695,15 +699,18 @@ def _bound(f: Found) -> int | None:
 def _lowest(claims: Sequence[Found]) -> int:
     """The lowest credible figure among claims about the same people.
 
-    A bound that another claim satisfies does not conflict with it: "over 50 dead" and
-    "51 killed" agree on 51, so the bound's own number is not taken as a lower toll.
+    A headline rounds: "Over 50 dead" above a body's "51 killed" restates the 51, so a
+    headline or caption bound that a body figure satisfies is not taken as a lower toll.
+    A bound in the body ("at least seven soldiers") is a claim of its own.
     """
-    exact = [f.claim.count or 0 for f in claims if _bound(f) is None]
-    credible = [
-        f.claim.count or 0 for f in claims
-        if _bound(f) is None or not any(n >= (_bound(f) or 0) for n in exact)
-    ]
-    return min(credible or exact)
+    exact = [f.claim.count or 0 for f in claims if _bound(f) is None and f.claim.field == "text"]
+
+    def restated(f: Found) -> bool:
+        bound = _bound(f)
+        return f.claim.field != "text" and bound is not None and any(n >= bound for n in exact)
+
+    credible = [f.claim.count or 0 for f in claims if not restated(f)]
+    return min(credible or [f.claim.count or 0 for f in claims])
 
 
 @dataclass(frozen=True)
