@@ -535,7 +535,9 @@ def test_linear_time(book: ActorBook) -> None:
 _alphabet = st.sampled_from(
     list("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,;:-'’\n\t()/&–")
     + ["al-", "Al ", "IS ", "pro-", "-backed ", "Syrian ", "Turkish ", "and ", "forces ", "'s ", "Hezbollah ",
-       "militants ", "Al Shabaab ", "President ", "Akar ", "U.S. ", "Türkiye", "clan militia ", "ü", "ß", "İ"]
+       "militants ", "Al Shabaab ", "President ", "Akar ", "U.S. ", "Türkiye", "clan militia ", "ü", "ß", "İ",
+       " (coded as ", " (assumed ", " [coded as military]", "Palestinians ", "a Syrian ", "ISWAP (Greater Sahara) ",
+       "protesting ", "farmers "]
 )
 
 
@@ -562,3 +564,117 @@ def test_find_any_unicode(text: str) -> None:
         assert text[m.start : m.end] == m.text
     book.country_of(text)
     normalise(text)
+
+
+# ------------------------------------------------------------------------------ ACLED note hints and people nouns
+
+
+@pytest.mark.parametrize(
+    "text, country, expected",
+    [
+        # the bracketed actor replaces the vague phrase before it; the bracket itself is no mention
+        ("Houthi forces shelled government positions (coded as National Resistance forces) near Hays.", "Yemen",
+         [("Houthi forces", "Military Forces of Yemen Supreme Political Council"),
+          ("government positions", "National Resistance Forces")]),
+        # a bare class noun in the bracket keeps the outer mention's country
+        ("A Turkish drone [coded as military] struck a car near Qamishli.", "Syria",
+         [("Turkish drone", "Military Forces of Turkey")]),
+        # doubtful attribution: assumed / suspected to be
+        ("Three armed men (assumed Misseriya ethnic militia) attacked herders near Muglad.", "Sudan",
+         [("armed men", "Misseriya Ethnic Militia (Sudan)"), ("herders", "Civilians (Sudan)")]),
+        ("Soldiers killed two 'terrorists' (suspected to be JNIM) near Diafarabe.", "Mali",
+         [("Soldiers", "Military Forces of Mali"), ("terrorists", "JNIM: Group for Support of Islam and Muslims")]),
+        # a bracket that names no actor changes nothing
+        ("A soldier (assumed off duty) was shot by gunmen in Afgooye.", "Somalia",
+         [("soldier", "Military Forces of Somalia"), ("gunmen", "Unidentified Armed Group (Somalia)")]),
+        # the bracket must follow the phrase closely, in the same clause
+        ("Police arrested a man. Later, gunmen (suspected to be Al Shabaab) attacked.", "Somalia",
+         [("Police", "Police Forces of Somalia"), ("man", "Civilians (Somalia)"), ("gunmen", "Al Shabaab")]),
+    ],
+)
+def test_coded_as_hints(book: ActorBook, text: str, country: str, expected: list[tuple[str, str]]) -> None:
+    assert [(m.text, m.actor.name) for m in book.find(text, country)] == expected
+
+
+@pytest.mark.parametrize(
+    "text, country, word, name, role",
+    [
+        ("Israeli troops shot and injured two Palestinians near Nablus.", "Palestine", "Palestinians",
+         "Civilians (Palestine)", "civilian"),
+        ("Soldiers shot a Palestinian at a checkpoint.", "Palestine", "Palestinian", "Civilians (Palestine)", "civilian"),
+        ("Border guards fired on Afghans crossing into Iran.", "Iran", "Afghans", "Civilians (Afghanistan)", "civilian"),
+        ("Gunmen abducted three Pakistanis who were working on a dam.", "Afghanistan", "Pakistanis",
+         "Civilians (Pakistan)", "civilian"),
+        # an adjective before a noun the lexicon does not know stays a country reference
+        ("Troops seized a Palestinian tractor.", "Palestine", "Palestinian", "Palestine", "country"),
+        ("The Syrian delegation arrived.", "Syria", "Syrian", "Syria", "country"),
+    ],
+)
+def test_demonym_as_people(book: ActorBook, text: str, country: str, word: str, name: str, role: str) -> None:
+    m = _by_text(book, text, country)[word]
+    assert (m.actor.name, m.role) == (name, role)
+
+
+@pytest.mark.parametrize(
+    "text, country, word, name",
+    [
+        ("Israeli gunboats opened fire at Palestinian fishing boats off Khan Younis.", "Palestine", "Palestinian",
+         "Civilians (Palestine)"),
+        ("Settlers uprooted Palestinian olive trees near Hebron.", "Palestine", "Palestinian", "Civilians (Palestine)"),
+        ("Rockets hit Israeli homes in Sderot.", "Israel", "Israeli", "Civilians (Israel)"),
+    ],
+)
+def test_property_of_a_nationality_is_civilian(book: ActorBook, text: str, country: str, word: str, name: str) -> None:
+    m = _by_text(book, text, country)[word]
+    assert (m.actor.name, m.role) == (name, "civilian")
+
+
+def test_property_after_a_bare_place_name_is_no_actor(book: ActorBook) -> None:
+    assert "Gaza homes" not in _by_text(book, "Strikes destroyed Gaza homes.", "Palestine")
+    assert all(m.role != "civilian" for m in book.find("Strikes destroyed Gaza homes.", "Palestine"))
+
+
+@pytest.mark.parametrize(
+    "text, country, expected",
+    [
+        ("Police dispersed protesting farmers outside the assembly.", "India",
+         [("Police", "Police Forces of India"), ("protesting farmers", "Protesters (India)")]),
+        ("Striking teachers blocked the road.", "Kenya", [("Striking teachers", "Protesters (Kenya)")]),
+        ("Rioting youths and rioting residents torched a police post.", "Guinea",
+         [("Rioting youths", "Rioters (Guinea)")]),
+        ("Farmers marched to the capital.", "Kenya", [("Farmers", "Civilians (Kenya)")]),
+    ],
+)
+def test_protesting_role_nouns(book: ActorBook, text: str, country: str, expected: list[tuple[str, str]]) -> None:
+    got = [(m.text, m.actor.name) for m in book.find(text, country)]
+    for item in expected:
+        assert item in got
+
+
+@pytest.mark.parametrize(
+    "text, country, span, name",
+    [
+        ("Presumed ISWAP (Greater Sahara) militants attacked a village.", "Mali", "ISWAP (Greater Sahara) militants",
+         "Islamic State (West Africa) - Greater Sahara Faction"),
+        ("JNIM (Katiba Macina) fighters ambushed a convoy.", "Mali", "JNIM (Katiba Macina) fighters",
+         "JNIM: Group for Support of Islam and Muslims"),
+        ("ISWAP fighters raided Malam Fatori.", "Nigeria", "ISWAP fighters",
+         "Islamic State (West Africa) - Lake Chad Faction"),
+        ("ISWAP militants killed herders near Menaka.", "Burkina Faso", "ISWAP militants",
+         "Islamic State (West Africa) - Greater Sahara Faction"),
+    ],
+)
+def test_group_qualifier_in_brackets_and_sahel_branch(book: ActorBook, text: str, country: str, span: str,
+                                                      name: str) -> None:
+    m = _by_text(book, text, country)[span]
+    assert m.actor.name == name
+
+
+def test_bracket_without_role_noun_is_not_absorbed(book: ActorBook) -> None:
+    ms = _by_text(book, "JNIM (Mali) said it holds the hostages.", "Mali")
+    assert "JNIM" in ms and ms["JNIM"].actor.name.startswith("JNIM")
+
+
+def test_ground_troops(book: ActorBook) -> None:
+    m = _by_text(book, "Nigerian ground troops cleared the forest.", "Nigeria")["Nigerian ground troops"]
+    assert m.actor.name == "Military Forces of Nigeria"

@@ -13,11 +13,13 @@ from hypothesis import strategies as st
 from sitrep.geo import (
     Gazetteer,
     PlaceMention,
+    best_place,
     build_index,
     country_context,
     default_index_path,
     find_place_mentions,
     name_key,
+    places_in,
 )
 from sitrep.model import Location
 
@@ -339,3 +341,80 @@ def test_property_offsets_and_coordinates(gaz: Gazetteer, words: list[str]) -> N
             if loc is not None and loc.lat is not None:
                 assert -90 <= loc.lat <= 90
                 assert loc.lon is not None and -180 <= loc.lon <= 180
+
+
+# ---------------------------------------------------------------- ACLED note conventions
+
+
+@pytest.mark.parametrize(
+    ("text", "iso2"),
+    [
+        # the note never names its country: the province it names says where it is
+        ("On 4 May 2023, gunmen shot dead a trader in Qqzzyq (Al Mukalla, Hadramawt).", "YE"),
+        ("On 2 June 2023, militants attacked a police post in Tuz Khurmatu district, Salah al-Din.", "IQ"),
+        ("On 9 July 2023, clan militias clashed in Qqzzyq village (Jowhar, Middle Shabelle).", "SO"),
+        # a demonym names an actor, not the place: the province outranks it
+        ("On 1 August 2023, Russian forces shelled Hulyaipole, Zaporizhzhia. Casualties unknown.", "UA"),
+        ("On 3 March 2023, Israeli drones struck a house in Qqzzyq (Bint Jbeil, Nabatieh).", "LB"),
+    ],
+)
+def test_country_context_from_the_notes_province(gaz: Gazetteer, text: str, iso2: str) -> None:
+    assert country_context(gaz, [text])[0] == iso2
+
+
+@pytest.mark.parametrize(
+    ("text", "iso2", "admin1", "lat", "lon", "max_km"),
+    [
+        # the enclosing names pick the reading that contains the town (Abyan in Yemen, not Abidjan)
+        ("On 5 May 2023, gunmen killed a soldier in Zinjibar (Zinjibar, Abyan).", "YE", "Abyan", 13.13, 45.38, 25),
+        # a chain element standing for "East" must not drag the town to another continent
+        ("On 6 May 2023, a militia abducted a lawyer in Derna (Derna, East).", "LY", None, 32.77, 22.64, 25),
+        # admin1 as the note spells it
+        ("On 7 May 2023, an IED exploded in Kismayo town (Kismayo, Lower Juba).", "SO", "Lower Juba", -0.36, 42.55, 25),
+        # "LGA" in capitals is a district cue word
+        ("On 8 May 2023, insurgents attacked Qqzzyq in Gwoza LGA (Borno).", "NG", "Borno", 11.08, 13.69, 25),
+        # "A, B" ending a clause, the town unknown: its province
+        ("On 9 May 2023, Russian forces captured Qqzzyqivka, Kharkiv. Casualties unknown.", "UA", "Kharkiv", None, None, 0),
+        # a note chain after a name the patterns cannot read ("X II & III")
+        ("On 10 May 2023, troops seized Qqzzy II & III (Beni, Nord-Kivu) from rebels.", "CD", "Nord-Kivu", 0.49, 29.47, 25),
+        # the vowel-blind spelling of a province is trusted when the district it contains is found in it
+        ("On 11 May 2023, unknown gunmen killed a shepherd in Tal Afar district, Ninawa.", "IQ", None, 36.38, 42.45, 25),
+    ],
+)
+def test_acled_note_chains(
+    gaz: Gazetteer, text: str, iso2: str, admin1: str | None, lat: float | None, lon: float | None, max_km: float
+) -> None:
+    ctx = country_context(gaz, [text])
+    places = places_in(gaz, text, [], ctx)
+    loc = best_place([places], ctx)
+    assert loc is not None and loc.iso2 == iso2, places
+    if admin1:
+        assert loc.admin1 == admin1
+    if lat is not None and lon is not None:
+        assert loc.lat is not None and loc.lon is not None
+        assert km(loc.lat, loc.lon, lat, lon) <= max_km
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        ("Two villagers drowned on the banks of the Atbara river near the camp.", "Atbara"),
+        ("Protesters blocked the Homs-Damascus highway with burning tyres.", "Damascus"),
+        ("Residents fled from the villages of Kherson region to the Dnipropetrovsk region.", "Dnipropetrovsk"),
+    ],
+)
+def test_features_and_destinations_are_not_the_place(gaz: Gazetteer, text: str, absent: str) -> None:
+    ctx = country_context(gaz, [text]) or ["SD", "SY", "UA"]
+    names = [loc.name for loc in places_in(gaz, text, [], ctx)]
+    assert all(absent not in n for n in names), names
+
+
+def test_coded_to_names_the_place(gaz: Gazetteer) -> None:
+    text = "Clashes were reported in the hills east of Afgooye, location coded to Baidoa (Baidoa, Bay)."
+    places = places_in(gaz, text, [], country_context(gaz, [text]))
+    assert [p.name for p in places] == ["Baidoa"]
+
+
+def test_province_named_by_the_text_beats_a_same_named_district_of_the_demonyms_country(gaz: Gazetteer) -> None:
+    loc = gaz.resolve("Donetsk region", ["RU"])
+    assert loc is not None and loc.iso2 == "UA" and loc.precision == "province"

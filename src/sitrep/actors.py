@@ -221,7 +221,13 @@ _MODIFIERS = frozenset("unidentified unknown suspected presumed alleged".split()
 
 _STATE_TYPES = ("State forces",)
 # "(coded as X)" / "[coded as X]" in ACLED's notes, and how far before it the coded phrase may end
-_CODED_AS_RE = re.compile(r"[(\[]\s*(?:coded|coding) as\s+([^()\[\]]{1,80}?)\s*[)\]]", re.IGNORECASE)
+# and the same for a perpetrator named with doubt: "armed men (assumed Darfur communal militia)",
+# "'terrorists' (suspected to be JNIM)"
+_CODED_AS_RE = re.compile(
+    r"[(\[]\s*(?:(?:coded|coding|identified) as|(?:assumed|suspected|presumed|believed|thought|said)(?: to be)?"
+    r"|(?:likely|probably|possibly|reportedly|allegedly)(?: by)?)\s+([^()\[\]]{1,80}?)\s*[)\]]",
+    re.IGNORECASE,
+)
 _CODED_REACH = 40
 _PROTEST_PARTICIPLES = {"protesting": "protesters", "demonstrating": "protesters", "striking": "protesters",
                         "marching": "protesters", "rallying": "protesters", "rioting": "rioters"}
@@ -553,7 +559,7 @@ class ActorBook:
         while k < len(atoms):
             k = self._compose(text, toks, atoms, k, country, date, out)
         out.sort(key=lambda m: m.start)
-        if "oded" in text:
+        if "(" in text or "[" in text:
             out = self._coded_as(text, out, country)
         if foreign_as_external and country:
             out = [self._externalise(m, country) for m in out]
@@ -562,7 +568,8 @@ class ActorBook:
 
     def _coded_as(self, text: str, out: list[ActorMention], country: str | None) -> list[ActorMention]:
         """ACLED's notes name the coded actor of a vague phrase in brackets: "military targets
-        (coded as National Resistance forces)", "an Israeli plane [coded as military]". The mention
+        (coded as National Resistance forces)", "an Israeli plane [coded as military]", "armed men
+        (assumed Darfur communal militia)". The mention
         just before the bracket takes the coded actor (a bare class noun keeps the outer mention's
         country); the bracketed mention itself is dropped."""
         result = list(out)

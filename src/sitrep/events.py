@@ -11,6 +11,7 @@ violence words are typed by who was hit.
 from __future__ import annotations
 
 import math
+import re
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -372,43 +373,111 @@ def victims_of(draft: Draft) -> str:
     return "civilians" if groups else ""
 
 
-def choose_actors(draft: Draft, event_type: str | None, country: str | None, victims: str,
-                  unidentified: Actor | None, civilians: Actor | None) -> tuple[Actor | None, Actor | None]:
-    """actor1 (who acted) and actor2 (who was hit) from the actors named around the triggers."""
+def choose_actors(draft: Draft, event_type: str | None, victims: str,
+                  unidentified: Actor | None, civilians: Actor | None,
+                  protesters: Actor | None = None, rioters: Actor | None = None) -> tuple[Actor | None, Actor | None]:
+    """actor1 (who acted) and actor2 (who was hit) from the actors named around the triggers.
+
+    Reads the sentence with the strongest trigger first. actor1 is, in order: the agent of a
+    passive ("shot by police"), A in "between A and B", a pair joined by "and" before the act,
+    the first subject-like mention before it; actor2 the first other actor after it.
+    Supporting actors ("backed by coalition air strikes") are left out.
+    """
     if event_type is None:
         named = [m.actor for s in draft.sentences for m in s.actors if m.role in ("state", "armed", "official", "country")]
         uniq = list(dict.fromkeys(named))
         return (uniq[0] if uniq else None), (uniq[1] if len(uniq) > 1 else None)
+    cues = actor_cues()
     actor1: Actor | None = None
     actor2: Actor | None = None
-    claimed = _claimed_responsibility(draft)
-    # read the sentence with the strongest trigger first: it names the act most precisely
+    pair2: Actor | None = None
+    same_both = False  # "clashes between two clans": both sides are one actor
     ranked = sorted(
         (s for s in draft.sentences if s.typed or s.hits),
         key=lambda s: -max(h.trigger.rank for h in (s.typed or s.hits)),
     )
     for s in ranked:
-        pivot = max(s.typed or s.hits, key=lambda h: h.trigger.rank).token
-        at = s.sent.doc[pivot].idx
-        before = [m for m in s.actors if m.role in ("armed", "state", "protest") and m.end <= at]
-        after = [m for m in s.actors if m.start >= at and m.role in ("armed", "state", "civilian")]
+        at = s.sent.doc[max(s.typed or s.hits, key=lambda h: h.trigger.rank).token].idx
+        mentions = [m for m in s.actors if not cues.support.search(_before_text(s, m, 60))]
+        fighters = [m for m in mentions if m.role in ("armed", "state")]
+        between = [m for m in fighters if cues.between.search(_before_text(s, m, 60))]
+        if actor1 is None and between:
+            actor1 = between[0].actor
+            rest = [m for m in fighters if m.start > between[0].end and m.actor != actor1]
+            actor2 = actor2 or (rest[0].actor if rest else None)
+            same_both = not rest
+        agents = [m for m in fighters if cues.agent.search(_before_text(s, m, 20))]
+        if actor1 is None and agents:
+            actor1 = agents[0].actor
+            others = [m.actor for m in mentions if m is not agents[0] and m.role in ("armed", "state", "civilian")]
+            actor2 = actor2 or next((a for a in others if a != actor1), None)
+        # a mention that contains the trigger ("gunmen", "protesters") counts as before it
+        before = [m for m in mentions if m.role in ("armed", "state", "protest") and m.start <= at]
+        after = [m for m in mentions if m.start > at and m.role in ("armed", "state", "civilian")]
         if actor1 is None and before:
             pair = _joined_pair(s, before)
-            actor1 = pair[0] if pair else before[-1].actor
-            if pair and actor2 is None:
-                actor2 = pair[1]
+            subjects = [m for m in before if not cues.object_before.search(_before_text(s, m, 25))]
+            actor1 = pair[0] if pair else (subjects[0] if subjects else before[-1]).actor
+            pair2 = pair[1] if pair else None
+            if len(before) == 1 and event_type == "Battles" and cues.two.search(_before_text(s, before[0], 30)):
+                same_both = True
         if actor2 is None:
             actor2 = next((m.actor for m in after if m.actor != actor1), None)
         if actor1 and actor2:
             break
-    actor1 = claimed or actor1
+    if actor1 is None:  # e.g. a labelled note whose actors all follow the label
+        first = next((m for s in draft.sentences for m in s.actors if m.role in ("armed", "state", "protest")), None)
+        if first is not None:
+            actor1 = first.actor
+    actor1 = _claimed_responsibility(draft) or actor1
+    actor2 = actor2 or pair2
+    if event_type == "Protests" and protesters is not None:
+        actor1, actor2 = protesters, None
+    if event_type == "Riots" and rioters is not None and (actor1 is None or actor1.type not in ("Rioters", "Protesters")):
+        actor1 = rioters
     if actor1 is None and event_type in ("Explosions/Remote violence", "Violence against civilians"):
         actor1 = unidentified
     if actor2 is None and (victims == "civilians" or event_type == "Violence against civilians"):
         actor2 = civilians
-    if actor2 == actor1:
+    if same_both and actor2 is None:
+        actor2 = actor1
+    elif actor2 == actor1 and not same_both:
         actor2 = None
     return actor1, actor2
+
+
+@dataclass(frozen=True)
+class ActorCues:
+    """Compiled cue patterns of [actor_cues], each matched at the end of the text before a mention."""
+
+    support: re.Pattern[str]
+    agent: re.Pattern[str]
+    between: re.Pattern[str]
+    object_before: re.Pattern[str]
+    two: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def actor_cues() -> ActorCues:
+    """Load the actor cues once."""
+    raw = tomllib.loads(resources.files("sitrep.data").joinpath("events_triggers.toml").read_text("utf-8"))["actor_cues"]
+
+    def ending(words: Sequence[str], gap: str = "") -> re.Pattern[str]:
+        alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+        return re.compile(rf"\b(?:{alternatives})\s+{gap}$", re.I)
+
+    return ActorCues(
+        support=ending(raw["support"], r"(?:the\s+|an?\s+)?"),
+        agent=ending(raw["agent"]),
+        between=ending(raw["between"]),
+        object_before=ending(raw["object_prepositions"], r"(?:\S+\s+){0,3}"),
+        two=re.compile(r"\b(?:two|rival|several)\s+(?:\w+\s+){0,2}$", re.I),
+    )
+
+
+def _before_text(s: SentenceFacts, m: ActorMention, width: int) -> str:
+    """Up to `width` characters of the sentence before a mention."""
+    return s.sent.doc.text[max(s.sent.start_char, m.start - width) : m.start]
 
 
 def _joined_pair(s: SentenceFacts, before: Sequence[ActorMention]) -> tuple[Actor, Actor] | None:

@@ -66,6 +66,7 @@ class Cues:
     before: tuple[str, ...]
     directions: frozenset[str]
     not_places: frozenset[str]
+    features: frozenset[str]
 
 
 @cache
@@ -82,6 +83,7 @@ def cues() -> Cues:
         before=tuple(sorted(raw["cues"]["before"], key=len, reverse=True)),
         directions=frozenset(raw["directions"]["words"]),
         not_places=frozenset(raw["not_places"]["words"]),
+        features=frozenset(raw["features"]["words"]),
     )
 
 
@@ -528,11 +530,16 @@ class Gazetteer:
         ).fetchone()
         return _Place(*row) if row else None
 
-    def _location(self, p: _Place, precision: PlacePrecision | None = None) -> Location:
+    def _location(
+        self, p: _Place, precision: PlacePrecision | None = None, written: dict[int, str] | None = None
+    ) -> Location:
         admin1 = p if p.kind == "province" else self._get(p.a1)
+        admin1_name = admin1.name if admin1 else None
+        if admin1 is not None and written and written.get(admin1.id):
+            admin1_name = written[admin1.id]
         return Location(
-            name=p.name,
-            admin1=admin1.name if admin1 else None,
+            name=admin1_name if p.kind == "province" and admin1_name else p.name,
+            admin1=admin1_name,
             country=self._countries.get(p.cc),
             iso2=p.cc,
             lat=p.lat,
@@ -568,22 +575,41 @@ class Gazetteer:
             found = self.country(m.name) or self._country_prefix(m.name)
             if found:
                 return self._country_location(found[0])
-        chain = self._resolve_chain(m.within, countries, [_resolve_head(m.name)])
+        named = self._resolve_chain(m.within, countries, [_resolve_head(m.name)])
+        chain = [p for p, _ in named]
         if chain:  # "Russian forces shelled X, Mykolaiv": the note's province outranks the demonym
             countries = [chain[-1].cc, *(c for c in countries if c != chain[-1].cc)]
-        # when the text says where the place is and we cannot check it, only a name unique worldwide will do
-        unique_only = bool(m.within) and not chain and not countries
-        place = self._resolve_name(m.name, m.hint, countries, chain, unique_only=unique_only)
+        # the province as the text spells it ("Lower Juba", not GeoNames' "Jubbada Hoose")
+        written = {p.id: _written(n) for p, n in named if p.kind == "province" and self._names(n, p)}
+        place: _Place | None = None
+        if m.hint == "province" and not m.within:
+            # "Donetsk region": the province, before a same-named district of a context country
+            place = self._resolve_top(m.name, "province", countries, ())
+            if place is not None and place.kind == "province" and self._names(m.name, place):
+                written[place.id] = _written(m.name)
+        if place is None:
+            # when the text says where the place is and we cannot check it, only a name unique worldwide will do
+            unique_only = bool(m.within) and not chain and not countries
+            place = self._resolve_name(m.name, m.hint, countries, chain, unique_only=unique_only)
+        if place is not None and chain and place.kind != "town" and chain[0].lat is not None:
+            if place.id != chain[0].id and not _inside(chain[0], place) and not _inside(place, chain[0]):
+                # "the front of Marib governorate (Majzar, Marib)": the note's narrower name is the place
+                place = None
         if place is not None:
             precision: PlacePrecision | None = None
             if m.hint in ("district", "province") and place.kind == "town":
                 # a district named after its centre town, or "X countryside": the area around the town
                 precision = "district"
-            return self._location(place, precision)
+            return self._location(place, precision, written)
         if chain:  # the town is not in the gazetteer: fall back to its district, then its province
             fallback = next((c for c in chain if c.lat is not None), chain[0])
-            return self._location(fallback, "district" if fallback.kind == "town" else None)
+            return self._location(fallback, "district" if fallback.kind == "town" else None, written)
         return None
+
+    def _names(self, name: str, place: _Place) -> bool:
+        """Whether `name` is one of the place's own names (not the name of its capital town)."""
+        name = _split_cue(name)[1]
+        return any(p.id == place.id for p in (*self._lookup(name), *self._lookup(name, loose=True)))
 
     def _country_prefix(self, name: str) -> tuple[str, str] | None:
         """A country opening a title-case run: 'Syria Aimed at Fighting Terrorism' -> Syria."""
@@ -620,14 +646,14 @@ class Gazetteer:
 
     def _resolve_chain(
         self, within: Sequence[str], countries: Sequence[str], inner: Sequence[str] = ()
-    ) -> list[_Place]:
+    ) -> list[tuple[_Place, str]]:
         """Resolve the enclosing names of a mention (narrowest first), each inside the next when possible.
 
         `inner` are the names the text places inside the chain (the mention's own name): the broadest
         name is read as the candidate that contains them ("Ahwar district (Abyan)": Abyan in Yemen, not
         Abidjan), which also lets a note that never names its country resolve out of context.
         """
-        resolved: list[_Place] = []
+        resolved: list[tuple[_Place, str]] = []
         parent: _Place | None = None
         for i in range(len(within) - 1, -1, -1):
             _, name_only, hint = _split_cue(within[i])
@@ -640,7 +666,7 @@ class Gazetteer:
                 cands = [p for p in cands if _inside(p, parent)] or [p for p in cands if p.cc == parent.cc]
                 place = self._pick(cands, hint or "district", [parent.cc])
             if place is not None:
-                resolved.append(place)
+                resolved.append((place, name_only))
                 parent = place
         return list(reversed(resolved))
 
@@ -752,7 +778,9 @@ class Gazetteer:
         cands = self._candidates(name, chain, countries)
         if chain:
             # prefer places inside the narrowest enclosing place the text gives
-            cands = next((inside for c in chain if (inside := [p for p in cands if _inside(p, c)])), [])
+            cands = next(
+                (inside for c in chain if (inside := [p for p in cands if p.id == c.id or _inside(p, c)])), []
+            )
         if (
             unique_only
             and cands
@@ -800,6 +828,13 @@ class Gazetteer:
                 ratio = DOMINANCE / 2 if in_context else DOMINANCE
                 return best if _dominant(best, group, ratio) else None
         return None
+
+
+def _written(name: str) -> str:
+    """A province's name as the text writes it, cue word dropped: 'Lower Juba region' -> 'Lower Juba'."""
+    name = _split_cue(name.strip())[1]
+    name = re.sub(r"^(?:the|The)\s+", "", name)
+    return name[:1].upper() + name[1:] if name.islower() else name
 
 
 def _resolve_head(name: str) -> str:
@@ -857,6 +892,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     before = "|".join(re.escape(b).replace(r"\ ", r"\s+") for b in c.before)
     hint_words = "|".join(re.escape(w) for w in sorted(c.hint_of_word, key=len, reverse=True))
     directions = "|".join(re.escape(d) for d in sorted(c.directions, key=len, reverse=True))
+    features = "|".join(re.escape(f) for f in sorted(c.features, key=len, reverse=True))
     return {
         "before": re.compile(rf"(?<![\w-])(?:{before})\s+(?:the\s+)?(?P<name>{_NAME})"),
         "after": re.compile(rf"(?P<name>{_NAME})\s+(?P<cue>(?i:{hint_words}))(?![\w-])"),
@@ -866,6 +902,8 @@ def _patterns() -> dict[str, re.Pattern[str]]:
             rf"(?<![\w-])(?:(?:the\s+)?(?:{directions})(?:ern)?\s+(?:part|parts|region|regions)\s+of\s+the\s+country"
             rf"|the\s+(?:{directions})\s+of\s+the\s+country|the\s+country's\s+(?:{directions}))(?![\w-])"
         ),
+        # "the Atbara river", "the Sweida-Damascus road": a feature named after a town is not the town
+        "feature_next": re.compile(rf"(?:-{_NAME})?\s+(?i:{features})(?![\w-])"),
         "cue_next": re.compile(rf"\s+(?P<cue>(?i:{hint_words}))(?![\w-])"),
         "cue_tail": re.compile(rf"\s+(?P<cue>{hint_words})$", re.IGNORECASE),
         "paren": re.compile(
@@ -876,6 +914,18 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         ),
         "of_in": re.compile(rf"\s+(?:of|in)\s+(?:the\s+)?(?P<name>{_NAME})"),
         "element": re.compile(r"[A-Za-z][\w'’ʿʾ` -]*"),
+        # ACLED's note chain standing alone: "... seized X & Y (District, Province)."
+        "note": re.compile(r"\((?P<inner>[A-Z][^()]{1,118}[a-z])\)"),
+        # "captured Starohnativka, Donetsk." / "near Irpin, Kyiv region;": a town, then its province, ending a clause
+        "town_comma": re.compile(
+            rf"(?<=[a-z] )(?P<name>{_NAME}),\s+(?P<prov>{_NAME})(?:\s+(?:{hint_words}))?(?=\s*(?:[.;(]|$|,\s+(?:and\s+)?[a-z]))"
+        ),
+        # "coded to X", "location coded as X", "coded to the nearby urban center, X": where the note is coded
+        "coded": re.compile(
+            r"(?i:coded\s+to|(?:location|locality|village|town)\s+(?:is\s+|was\s+)?coded\s+as)\s+(?:the\s+)?"
+            r"(?:(?i:nearby|nearest|closest)\s+)?"
+            r"(?:(?i:urban\s+cent(?:er|re)|town|village|city|location|locality)\s*,?\s+)?"
+        ),
     }
 
 
@@ -957,13 +1007,13 @@ def _make(text: str, start: int, end: int, hint: str | None = None) -> PlaceMent
         start += possessive[-1].end()
         phrase = phrase[possessive[-1].end() :]
     _, name, tail_hint = _split_cue(phrase)
-    hint = hint or tail_hint
+    hint = tail_hint or hint  # "the front of Marib governorate": the name's own cue word wins
     nxt = _patterns()["cue_next"].match(text, end)
     if nxt and tail_hint is None and _cue_counts(nxt.group("cue")):
         end = nxt.end()
         hint = hint or cues().hint_of_word[nxt.group("cue").lower()]
     name = _clean_name(name)
-    if not _is_place_name(name):
+    if not _is_place_name(name) or _patterns()["feature_next"].match(text, end):
         return None
     return PlaceMention(text[start:end], start, end, name, hint, _follow(text, end, hint))
 
@@ -1001,8 +1051,22 @@ def find_place_mentions(text: str, entities: Sequence[tuple[int, int, str]] = ()
     for start, end, label in entities:
         if label in PLACE_LABELS:
             add(3, _make(text, start, end))
+    for m in p["coded"].finditer(text):
+        name = re.compile(_NAME).match(text, m.end())
+        if name:
+            add(0, _make(text, name.start(), name.end()))
+    for m in p["town_comma"].finditer(text):
+        if _is_place_name(m.group("prov").strip()):
+            add(5, _make(text, m.start("name"), m.end("name")))
     # the enclosing names of "A (B, C)" are mentions too
     primary = [mention for _, mention in found]  # a snapshot: `add` grows `found`
+    for m in p["note"].finditer(text):
+        parts = [x.strip() for x in m.group("inner").split(",")]
+        if len(parts) >= 2 and all(
+            p["element"].fullmatch(x) and len(x.split()) <= 5 and not x.isupper() and x[:1].isupper()
+            for x in parts
+        ):
+            primary.append(PlaceMention("", m.start(), m.start(), "", None, tuple(parts)))
     for mention in primary:
         for i, inner in enumerate(mention.within):
             pos = text.find(inner, mention.end)
@@ -1043,9 +1107,35 @@ def _context_regex(gaz_path: Path) -> tuple[re.Pattern[str], dict[str, str]]:
     return re.compile(rf"(?<![\w-])(?:{alternation})s?(?![\w-])"), phrases
 
 
+@cache
+def _demonym_phrases() -> frozenset[str]:
+    return frozenset(fold(w) for w in demonyms())
+
+
+# A note's own province ("(Maqbanah, Taizz)", "Kherson region") says where it is more surely than a
+# country name, and a country name more surely than a demonym ("Russian forces shelled ...").
+NOTE_WEIGHT, NAME_WEIGHT, DEMONYM_WEIGHT = 2.0, 1.0, 0.5
+
+
+def _note_countries(gaz: Gazetteer, text: str) -> list[tuple[str, int]]:
+    """(iso2, offset) of the provinces a text places its towns in ('A (B, C)', 'A, B', 'X province')."""
+    out: list[tuple[str, int]] = []
+    for m in find_place_mentions(text):
+        if m.within:
+            chain = gaz._resolve_chain(m.within, (), [_resolve_head(m.name)])
+            if chain:
+                out.append((chain[-1][0].cc, m.start))
+        elif m.hint == "province":
+            place = gaz._resolve_top(m.name, "province", (), ())
+            if place is not None and place.kind == "province":
+                out.append((place.cc, m.start))
+    return out
+
+
 def country_context(gaz: Gazetteer, texts: Sequence[str]) -> list[str]:
-    """iso2 codes the texts are about, most mentioned first (country names, aliases and demonyms)."""
+    """iso2 codes the texts are about, most weighty first: provinces the text names, countries, demonyms."""
     pattern, phrases = _context_regex(gaz.path)
+    demonym_phrases = _demonym_phrases() - {fold(n) for n in gaz._countries.values()}
     counts: Counter[str] = Counter()
     first: dict[str, int] = {}
     offset = 0
@@ -1057,10 +1147,14 @@ def country_context(gaz: Gazetteer, texts: Sequence[str]) -> list[str]:
             if not written[:1].isupper():
                 continue
             phrase = m.group(0)
-            iso2 = phrases.get(phrase) or phrases.get(phrase[:-1])
+            key = phrase if phrase in phrases else phrase[:-1]
+            iso2 = phrases.get(key)
             if iso2:
-                counts[iso2] += 1
+                counts[iso2] += DEMONYM_WEIGHT if key in demonym_phrases else NAME_WEIGHT
                 first.setdefault(iso2, offset + m.start())
+        for iso2, at in _note_countries(gaz, text):
+            counts[iso2] += NOTE_WEIGHT
+            first.setdefault(iso2, offset + at)
         offset += len(folded) + 1
     return sorted(counts, key=lambda c: (-counts[c], first[c]))
 
@@ -1072,12 +1166,23 @@ PRECISION_SCORE = {"town": 4, "district": 3, "province": 2, "region": 1, "countr
 def places_in(gaz: Gazetteer, text: str, entities: Sequence[tuple[int, int, str]], countries: Sequence[str]) -> list[Location]:
     """Places a sentence names, resolved, in order; origins ('fighters from Iraq') left out."""
     out: list[Location] = []
+    covered: list[tuple[int, int]] = []  # the "(B, C)" of a resolved "A (B, C)": A already used them
+    coded = _patterns()["coded"]
     for mention in find_place_mentions(text, entities):
-        if text[: mention.start].rstrip().lower().endswith(ORIGIN_WORDS):
+        is_coded = any(m.end() == mention.start for m in coded.finditer(text))
+        before = re.sub(r"\s+the$", "", text[: mention.start].rstrip()).lower()
+        if not is_coded and (before.endswith(ORIGIN_WORDS) or any(a <= mention.start < b for a, b in covered)):
             continue
         loc = gaz.resolve(mention, countries)
-        if loc is not None and loc not in out:
-            out.append(loc)
+        if loc is None or loc in out:
+            continue
+        if is_coded:
+            return [loc]  # "coded to X": the note says where the event is coded
+        out.append(loc)
+        if mention.within:
+            last = text.find(mention.within[-1], mention.end)
+            if last >= 0:
+                covered.append((mention.end, last + len(mention.within[-1])))
     return out
 
 

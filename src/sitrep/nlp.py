@@ -47,6 +47,7 @@ def load(name: str | None = None) -> Language:
     from sitrep.actors import ActorBook
 
     nlp = _load_model(name or model_name())
+    nlp.add_pipe("sitrep_brackets", before="parser")
     folded, cased = as_phrases(ActorBook.load().ruler_patterns())
     # two phrase rulers (one PhraseMatcher pass each) are several times faster than
     # thousands of token patterns: names match in any case, acronyms only as written
@@ -55,6 +56,24 @@ def load(name: str | None = None) -> Language:
     exact = nlp.add_pipe("entity_ruler", name="entity_ruler_cased", before="ner")
     exact.add_patterns(cased)  # type: ignore[attr-defined]
     return nlp
+
+
+@Language.component("sitrep_brackets")
+def keep_brackets_in_sentence(doc: Doc) -> Doc:
+    """No sentence starts inside "(…)" or "[…]", nor right after one before a lower-case word.
+
+    ACLED-style notes write "in Mogadishu - Hodan (Banadir)" and "[coded as military]"; the
+    parser would otherwise cut the sentence there and part the place from its event.
+    """
+    depth = 0
+    for i, tok in enumerate(doc):
+        if depth > 0 or (i > 0 and doc[i - 1].text in (")", "]") and tok.is_lower):
+            tok.is_sent_start = False
+        if tok.text in ("(", "["):
+            depth += 1
+        elif tok.text in (")", "]") and depth:
+            depth -= 1
+    return doc
 
 
 def as_phrases(patterns: list[dict]) -> tuple[list[dict], list[dict]]:

@@ -156,7 +156,7 @@ class Extractor:
         finished = [
             self._finish(d, anchor, shown if d is caption_draft else None, country, countries,
                          label if d is main else None, coded if d is main else None,
-                         lead if d is main else None)
+                         lead if d is main else None, facts if d is main else ())
             for d in drafts
         ]
         # a draft whose triggers turned out not to be political violence (a flood) is no event
@@ -188,7 +188,7 @@ class Extractor:
 
     def _finish(self, draft: events.Draft, anchor: dates.Anchor | None, shown, country: str | None,
                 countries: Sequence[str], label: tuple[str, str] | None = None, coded: int | None = None,
-                lead: events.SentenceFacts | None = None) -> Event:
+                lead: events.SentenceFacts | None = None, article_facts: Sequence[events.SentenceFacts] = ()) -> Event:
         """Type, actors, place, date, claims and toll of one draft event."""
         victims = events.victims_of(draft)
         event_type, sub_type, notes = events.classify(draft, victims, label)
@@ -201,11 +201,16 @@ class Extractor:
             toll = claims_stage.Toll(coded, coded if coded or toll.low is not None else None, high,
                                      f"the note states the toll: {coded}")
         location = geo.best_place([s.places for s in draft.sentences], countries)
+        if location is None and article_facts:
+            # the main event's own sentences name no place: the article's places stand for it
+            location = geo.best_place([f.places for f in article_facts], countries)
         if location is not None and location.country and location.iso2 != (countries[0] if countries else None):
             country = self.book.country_of(location.country) or location.country
-        unidentified = Actor(f"Unidentified Armed Group ({country})", "Political militia", country) if country else None
-        civilians = Actor(f"Civilians ({country})", "Civilians", country) if country else None
-        actor1, actor2 = events.choose_actors(draft, event_type, country, victims, unidentified, civilians)
+        acled_country = (self.book.country_of(country) or country) if country else None
+        generic = {cls: self.book.class_actor(cls, acled_country) if acled_country else None
+                   for cls in ("armed", "civilians", "protesters", "rioters")}
+        actor1, actor2 = events.choose_actors(draft, event_type, victims, generic["armed"], generic["civilians"],
+                                              generic["protesters"], generic["rioters"])
         event_type, sub_type = events.territory((event_type, sub_type), actor1, country, draft)
         event_type, sub_type = events.detention((event_type, sub_type), actor1)
         evidence = list(dict.fromkeys(s.sent.text.strip() for s in draft.sentences))
