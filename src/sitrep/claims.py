@@ -35,6 +35,7 @@ BEFORE_FILLERS = {
     "stands", "stood", "now", "also", "reportedly", "allegedly", "the", "up", "another", "further",
     "rises", "increased", "jumped", "grew", "an", "estimated", "total",
 }
+INTRANSITIVE_DEATH = {"died", "die", "dies", "perished", "drowned", "dead", "missing", "disappeared", "fled"}
 PRONOUN_SUBJECTS = {"it", "he", "she", "they", "we", "i"}
 
 
@@ -443,6 +444,9 @@ def _kinds_by_dependency(head: Token, lex: Lexicon) -> list[ClaimKind]:
     if verb.dep_ == "conj":
         verbs.append(verb.head)
     words = {v.lower_ for v in verbs if v.pos_ in ("VERB", "AUX", "ADJ")}
+    if head.dep_ == "nsubj":
+        # the active subject did the act ("a soldier shot and killed a driver") unless it died
+        words &= INTRANSITIVE_DEATH
     for phrase, kind in lex.kind_after if head.dep_.startswith("nsubj") else lex.kind_before:
         if len(phrase) == 1 and phrase[0] in words:
             return [kind]
@@ -469,7 +473,9 @@ def _make(
     group = "all"
     if head >= num.end:
         low = doc[head].lower_
-        group = lex.subject_groups.get(low, f"other:{low.rstrip('s')}")
+        # "three regime forces members": a modifier names the group when the head does not
+        modifiers = [lex.subject_groups.get(t.lower_) for t in doc[num.end : head]]
+        group = lex.subject_groups.get(low) or next((g for g in modifiers if g and g != "all"), f"other:{low.rstrip('s')}")
     words = {t.lower_ for t in sent}
     update = any(" ".join(p) in sent.text.lower() for p in lex.supersede) and bool(words)
     claim = Claim(

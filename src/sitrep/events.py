@@ -357,6 +357,16 @@ def territory(types: tuple[str | None, str | None], actor1: Actor | None, countr
     return "Battles", TERRITORY[1] if own else TERRITORY[0]
 
 
+def _target(draft: Draft) -> ActorMention | None:
+    """The first actor named after the strongest trigger ('opened fire at Palestinian fishing boats')."""
+    sentences = [s for s in draft.sentences if s.typed]
+    if not sentences:
+        return None
+    s = max(sentences, key=lambda s: max(h.trigger.rank for h in s.typed))
+    at = s.sent.doc[max(s.typed, key=lambda h: h.trigger.rank).token].idx
+    return next((m for m in s.actors if m.start > at and m.role in ("armed", "state", "civilian")), None)
+
+
 def victims_of(draft: Draft) -> str:
     """Who was hit: 'civilians', 'armed' or '' — from the counted people and the actors named."""
     groups = {c.group for c in draft.claims if c.claim.kind in ("killed", "injured", "abducted")}
@@ -365,6 +375,9 @@ def victims_of(draft: Draft) -> str:
     # people counted by an unlisted noun (a driver, a Palestinian, two brothers) are civilians
     if "civilians" in groups or any(g.startswith("other:") for g in groups):
         return "civilians"
+    target = _target(draft)
+    if target is not None:
+        return "civilians" if target.role == "civilian" else "armed"
     roles = {m.role for s in draft.sentences for m in s.actors}
     if "civilian" in roles and not roles & {"armed", "state"} - {"civilian"}:
         return "civilians"
@@ -431,8 +444,12 @@ def choose_actors(draft: Draft, event_type: str | None, victims: str,
             actor1 = first.actor
     actor1 = _claimed_responsibility(draft) or actor1
     actor2 = actor2 or pair2
-    if event_type == "Protests" and protesters is not None:
-        actor1, actor2 = protesters, None
+    if event_type == "Protests":
+        # protesters act; an actor2 only when someone intervened
+        actor1 = protesters or actor1
+        intervened = any(h.trigger.requires == "Protests" for h in draft.hits)
+        actor2 = actor2 if intervened and actor2 is not None and actor2.type == "State forces" else None
+        return actor1, actor2
     if event_type == "Riots" and rioters is not None and (actor1 is None or actor1.type not in ("Rioters", "Protesters")):
         actor1 = rioters
     if actor1 is None and event_type in ("Explosions/Remote violence", "Violence against civilians"):
