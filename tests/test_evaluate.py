@@ -1,0 +1,81 @@
+"""evaluate: field comparisons, cue stripping, gold claims, and the floor-update rules of the gate."""
+
+from __future__ import annotations
+
+import pytest
+
+import eval_gate
+from sitrep.acled import coded_fatalities, note_label, strip_cues
+from sitrep.evaluate import Report, Score, gold_claims, same_actor, same_admin, same_claimant
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [("Homs Governorate", "Homs", True), ("Al-Hasakah", "Al Hasakeh", True), ("Banaadir", "Banadir", True),
+     ("Homs", "Hama", False), (None, "Homs", False)],
+)
+def test_same_admin(a, b, same):
+    assert same_admin(a, b) is same
+
+
+@pytest.mark.parametrize(
+    ("pred", "gold", "same"),
+    [("Military Forces of Israel", "Military Forces of Israel (2022-)", True), (None, None, True),
+     ("Civilians (Syria)", "Civilians (Iraq)", False), ("Al Shabaab", None, False)],
+)
+def test_same_actor_ignores_years(pred, gold, same):
+    assert same_actor(pred, gold) is same
+
+
+@pytest.mark.parametrize(
+    ("pred", "gold", "same"),
+    [("Syria's defense ministry (via Agence France Presse)", "Syrian defense ministry (via AFP)", True),
+     ("U.S. officials", "U.S. officials", True), ("U.N", "U.N.", True), (None, None, True),
+     ("officials", None, False), ("Afghan officials", "Iraqi authorities", False)],
+)
+def test_same_claimant(pred, gold, same):
+    assert same_claimant(pred, gold) is same
+
+
+def test_strip_cues_removes_explicit_coding_only():
+    note = ("Property destruction: On 4 May 2022, militants (coded as Al Shabaab) burned a house in X (Y, Z). "
+            "Fatalities coded as 0. [size=no report]")
+    assert strip_cues(note) == "On 4 May 2022, militants burned a house in X (Y, Z)."
+    assert note_label(note) == ("Strategic developments", "Looting/property destruction")
+    assert coded_fatalities(note) == 0 and coded_fatalities("Unclear fatalities coded as 10.") == 10
+    assert coded_fatalities("Gunmen killed two people.") is None
+
+
+def test_gold_claims_include_all_kinds_and_aggregates():
+    gold = {"events": [{"fatality_claims": [{"count": 3}], "injury_claims": [{"count": 5}],
+                        "displacement_claims": [{"count": 100}], "other_claims": [{"count": 8, "kind": "abducted"}],
+                        "fatalities_conservative": 3}],
+            "aggregate_claims": [{"count": 29, "kind": "killed"}, {"count": None, "kind": "killed"}]}
+    assert sorted((c["kind"], c["count"]) for c in gold_claims(gold)) == [
+        ("abducted", 8), ("displaced", 100), ("injured", 5), ("killed", 3), ("killed", 29)]
+
+
+def _report(rate: float) -> Report:
+    r = Report("x", "hash")
+    r.fields["event_type"] = Score(int(rate * 100), 100)
+    return r
+
+
+def test_gate_raises_floors_but_never_lowers_silently(tmp_path, monkeypatch):
+    monkeypatch.setattr(eval_gate, "CHANGELOG", tmp_path / "CHANGELOG.md")
+    baseline = {"datasets": {"x": {"corpus_hash": "hash", "floors": {"event_type": 0.8}}}}
+    eval_gate.update({"x": _report(0.9)}, baseline, allow_lower=False)
+    assert baseline["datasets"]["x"]["floors"]["event_type"] == 0.9
+    eval_gate.update({"x": _report(0.7)}, baseline, allow_lower=False)
+    assert baseline["datasets"]["x"]["floors"]["event_type"] == 0.9
+    with pytest.raises(SystemExit):
+        eval_gate.update({"x": _report(0.7)}, baseline, allow_lower=True)
+    (tmp_path / "CHANGELOG.md").write_text("- lowered the event_type floor: new harder data\n")
+    eval_gate.update({"x": _report(0.7)}, baseline, allow_lower=True)
+    assert baseline["datasets"]["x"]["floors"]["event_type"] == 0.7
+
+
+def test_gate_reports_fields_below_floor_and_changed_corpus():
+    baseline = {"datasets": {"x": {"corpus_hash": "other", "floors": {"event_type": 0.95}}}}
+    problems = eval_gate.check({"x": _report(0.9)}, baseline)
+    assert any("corpus changed" in p for p in problems) and any("below its floor" in p for p in problems)
