@@ -75,7 +75,7 @@ def update(reports: dict[str, Report], baseline: dict, allow_lower: bool) -> lis
     for name, field, old, rate in lowered:
         if not allow_lower:
             changes.append(f"{name}: {field} measured {rate} < floor {old}: kept (lowering needs --allow-lower)")
-        elif f"floor" in changelog and field.lower() in changelog:
+        elif "floor" in changelog and field.lower() in changelog:
             baseline["datasets"][name]["floors"][field] = rate
             changes.append(f"{name}: {field} LOWERED {old} -> {rate}")
         else:

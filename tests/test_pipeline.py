@@ -3,20 +3,14 @@
 from __future__ import annotations
 
 import json
-import math
 
 import pytest
 
 from conftest import SEED, SHARED
+from sitrep.geo import km
 
 SEED_TEXT = SEED.read_text("utf-8")
 EXPECTED = json.loads((SHARED / "seed_expected.json").read_text("utf-8")) if SHARED.exists() else None
-
-
-def km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    p = math.pi / 180
-    h = math.sin((b[0] - a[0]) * p / 2) ** 2 + math.cos(a[0] * p) * math.cos(b[0] * p) * math.sin((b[1] - a[1]) * p / 2) ** 2
-    return 12742 * math.asin(math.sqrt(h))
 
 
 def main_event(result):

@@ -372,7 +372,7 @@ def _no_verb_between(doc: Doc, a: int, b: int) -> bool:
     return all(not (t.pos_ in ("VERB", "AUX") and t.dep_ not in ("amod", "acl")) for t in doc[a:b]) and b - a <= 14
 
 
-def extract_sentence(sent: Span, field_name: Field, article: int, context: "ClaimantContext") -> list[Found]:
+def extract_sentence(sent: Span, field_name: Field, article: int, context: ClaimantContext) -> list[Found]:
     """All claims written in one sentence."""
     lex = lexicon()
     doc = sent.doc
@@ -461,7 +461,7 @@ def _among_after(doc: Doc, pos: int, stop: int) -> bool:
 
 def _make(
     doc: Doc, sent: Span, num: Number, head: int, np_end: int, kind: ClaimKind, field_name: Field,
-    article: int, context: "ClaimantContext", is_part: bool,
+    article: int, context: ClaimantContext, is_part: bool,
 ) -> Found:
     """Build the claim record for one count."""
     lex = lexicon()

@@ -111,7 +111,7 @@ _CONN = rf"(?:{SP0}[-–—/]{SP0}|{SP}(?i:to|and|until|till|through){SP})"
 _RANGE_PRE = rf"(?:(?P<pre>(?i:between|from|the{SP}night{SP}of|night{SP}of)){SP})?"
 _MOD = r"(?:(?P<mod>(?i:early|late|mid))(?:-|\s{1,3})?)?"
 
-_ISO = rf"(?<![\w-])(?P<y>\d{{4}})-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?![\w-])"
+_ISO = r"(?<![\w-])(?P<y>\d{4})-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?![\w-])"
 _DMY = rf"{_L}{_WD_PREFIX}{_day('d')}(?:{SP}of)?{SP}{_month('m')}(?:,?{SP}{_year('y')})?{_R}"
 _MDY = rf"{_L}{_WD_PREFIX}{_month('m')}{SP}{_day('d')}(?:,?{SP}{_year('y')})?{_R}"
 _R_DM = (

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -22,7 +21,7 @@ from typing import Any
 
 from sitrep.acled import strip_cues
 from sitrep.actors import acled_name, normalise
-from sitrep.geo import Gazetteer, name_key
+from sitrep.geo import Gazetteer, km, name_key
 from sitrep.model import Document, Event, Result
 from sitrep.pipeline import Extractor
 
@@ -123,15 +122,6 @@ def corpus_hash(paths: Iterable[Path]) -> str:
         h.update(p.name.encode())
         h.update(p.read_bytes())
     return h.hexdigest()[:16]
-
-
-def km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    """Great-circle distance in km."""
-    p = math.pi / 180
-    h = math.sin((b[0] - a[0]) * p / 2) ** 2 + math.cos(a[0] * p) * math.cos(b[0] * p) * math.sin(
-        (b[1] - a[1]) * p / 2
-    ) ** 2
-    return 12742 * math.asin(math.sqrt(h))
 
 
 def same_admin(a: str | None, b: str | None) -> bool:

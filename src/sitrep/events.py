@@ -22,6 +22,7 @@ from spacy.tokens import Span
 
 from sitrep.actors import ActorMention
 from sitrep.claims import Found
+from sitrep.geo import distance_km
 from sitrep.model import Actor, Field, Location
 
 VIOLENT = ("Battles", "Explosions/Remote violence", "Violence against civilians")
@@ -203,17 +204,6 @@ def _compatible(a: str, b: str) -> bool:
     return a in violent and b in violent
 
 
-def _km(a: Location, b: Location) -> float:
-    """Great-circle distance in km."""
-    if a.lat is None or b.lat is None or a.lon is None or b.lon is None:
-        return 0.0
-    p = math.pi / 180
-    h = math.sin((b.lat - a.lat) * p / 2) ** 2 + math.cos(a.lat * p) * math.cos(b.lat * p) * math.sin(
-        (b.lon - a.lon) * p / 2
-    ) ** 2
-    return 12742 * math.asin(math.sqrt(h))
-
-
 def _family_of(facts: SentenceFacts) -> str:
     typed = facts.typed
     return max(typed, key=lambda h: h.trigger.rank).trigger.event_type if typed else ""
@@ -259,7 +249,7 @@ def _continues(current: Draft | None, f: SentenceFacts, family: str, drafts: lis
         if not _compatible(d.family, family):
             continue
         there = d.town()
-        if town is not None and there is not None and _km(town, there) > SEPARATE_KM:
+        if town is not None and there is not None and (distance_km(town, there) or 0.0) > SEPARATE_KM:
             continue
         return d
     return None

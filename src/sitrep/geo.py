@@ -448,13 +448,24 @@ class _Place:
     pop: int
 
 
-def _km(a: _Place, b: _Place) -> float:
-    if a.lat is None or b.lat is None or a.lon is None or b.lon is None:
-        return math.inf
-    p1, p2 = math.radians(a.lat), math.radians(b.lat)
-    dp, dl = p2 - p1, math.radians(b.lon - a.lon)
+def km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance in km between two (lat, lon) points."""
+    p1, p2 = math.radians(a[0]), math.radians(b[0])
+    dp, dl = p2 - p1, math.radians(b[1] - a[1])
     h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
     return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def distance_km(a: _Place | Location, b: _Place | Location) -> float | None:
+    """Distance between two places, or None when one has no coordinates."""
+    if a.lat is None or b.lat is None or a.lon is None or b.lon is None:
+        return None
+    return km((a.lat, a.lon), (b.lat, b.lon))
+
+
+def _km(a: _Place, b: _Place) -> float:
+    d = distance_km(a, b)
+    return math.inf if d is None else d
 
 
 _PRECISION: dict[str, PlacePrecision] = {"town": "town", "district": "district", "province": "province"}
@@ -1201,6 +1212,8 @@ def best_place(places_by_sentence: Sequence[Sequence[Location]], countries: Sequ
 
 __all__ = [
     "Gazetteer",
+    "distance_km",
+    "km",
     "best_place",
     "places_in",
     "PlaceMention",

@@ -7,23 +7,12 @@ The merged event keeps every claim with its article; its toll is recomputed from
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
-from sitrep.model import Event, Location
+from sitrep.geo import distance_km
+from sitrep.model import Event
 
 SAME_PLACE_KM = 10.0
-
-
-def distance_km(a: Location, b: Location) -> float | None:
-    """Great-circle distance between two places, or None when one has no coordinates."""
-    if None in (a.lat, a.lon, b.lat, b.lon):
-        return None
-    p = math.pi / 180
-    h = math.sin((b.lat - a.lat) * p / 2) ** 2 + math.cos(a.lat * p) * math.cos(b.lat * p) * math.sin(  # type: ignore[operator]
-        (b.lon - a.lon) * p / 2  # type: ignore[operator]
-    ) ** 2
-    return 12742 * math.asin(math.sqrt(h))
 
 
 def same_incident(a: Event, b: Event) -> bool:

@@ -25,7 +25,7 @@ from sitrep import acled, dates, events, geo, merge, nlp
 from sitrep.actors import ActorBook, ActorMention
 from sitrep.clean import clean
 from sitrep.ingest import detect_language
-from sitrep.model import Actor, Article, Document, Event, Field, InputError, Location, Result
+from sitrep.model import Article, Document, Event, Field, InputError, Location, Result
 
 FIELDS: tuple[Field, ...] = ("headline", "caption", "text")
 CHUNK = 32  # documents parsed together in one nlp.pipe stream
