@@ -244,3 +244,34 @@ class Result:
         if self.skipped:
             out["skipped"] = self.skipped
         return out
+
+
+@dataclass
+class Report:
+    """One event as one article of one stored document reports it."""
+
+    id: str  # stable: "<document id>/<event index>"
+    document_id: str
+    event: Event
+    source: str | None = None  # outlet or wire origin ("AFP", "Reuters")
+    url: str | None = None
+    published: dt.date | None = None
+    extractor_version: str = ""
+
+
+@dataclass
+class MergedEvent:
+    """One incident: every report of it, with tolls recomputed over all their claims."""
+
+    id: str  # stable: derived from the smallest report id of the cluster
+    event_type: str | None
+    sub_event_type: str | None
+    date: DateResolution
+    location: Location | None
+    actor1: Actor | None
+    actor2: Actor | None
+    fatalities: int
+    fatalities_low: int | None
+    fatalities_high: int | None
+    reports: list[Report] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)  # why the reports were merged
