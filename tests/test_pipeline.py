@@ -177,3 +177,35 @@ def test_dev_article_extracts_with_valid_invariants(extract, path):
             assert -90 <= event.location.lat <= 90 and -180 <= event.location.lon <= 180
     typed = [e for e in result.events if e.event_type]
     assert bool(typed) == bool(gold["events"])
+
+
+HTML_PAGE = """<html><head><title>Strike kills 12 in Idlib | Example News</title>
+<meta property="article:published_time" content="2024-03-07T10:00:00Z"></head>
+<body><nav>Home | World | Share</nav>
+<article><h1>Strike kills 12 in Idlib</h1>
+<figure><img src="x.jpg"><figcaption>Rescuers search the rubble in Idlib, Syria, March 6, 2024.
+(Photo: Example)</figcaption></figure>
+<p>An air strike on a market in the Syrian city of Idlib killed 12 civilians on Wednesday,
+the Syrian Observatory for Human Rights said.</p>
+<p>The monitor said at least 20 others were wounded in the strike, which it blamed on Russian warplanes.</p>
+</article><footer>Subscribe to our newsletter</footer></body></html>"""
+
+
+def test_html_page_end_to_end(extractor, tmp_path):
+    from sitrep.ingest import read_inputs
+
+    page = tmp_path / "page.html"
+    page.write_text(HTML_PAGE, "utf-8")
+    (result,) = list(extractor.extract_many(read_inputs([str(page)])))
+    article = result.articles[0]
+    assert article.headline == "Strike kills 12 in Idlib"
+    assert article.caption.startswith("Rescuers search the rubble") and "Subscribe" not in article.text
+    event = main_event(result)
+    assert (event.sub_event_type, event.date.date.isoformat()) == ("Air/drone strike", "2024-03-06")
+    assert event.location.iso2 == "SY" and event.actor1.name == "Military Forces of Russia"
+    body = [c for c in event.claims if c.field == "text"]
+    assert [(c.kind, c.count, c.claimant) for c in body] == [
+        ("killed", 12, "Syrian Observatory for Human Rights"),
+        ("injured", 20, "Syrian Observatory for Human Rights"),
+    ]
+    assert body[1].qualifier == "at_least" and event.fatalities == 12
