@@ -106,3 +106,13 @@ def test_info_prints_pipeline_and_gazetteer(capsys):
     assert "core_web_sm" in out and "gazetteer places" in out
     size = next(line for line in out.splitlines() if line.startswith("gazetteer places")).split()[-1]
     assert int(size.replace(",", "")) > 200_000
+
+
+def test_article_too_long_for_the_parser_is_skipped_not_fatal(tmp_path, capsys):
+    (tmp_path / "a_huge.txt").write_text(STORY * 6000, "utf-8")  # ~500k characters in one paragraph
+    (tmp_path / "b_small.txt").write_text(STORY, "utf-8")
+    code, out, err = run(capsys, "extract", "--format", "jsonl", str(tmp_path))
+    docs = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and len(docs) == 2
+    assert docs[0]["events"] == [] and docs[1]["events"]
+    assert "a_huge.txt" in err and "character" in err and "limit" in err

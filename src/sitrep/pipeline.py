@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -29,6 +30,8 @@ from sitrep.model import Article, Document, Event, Field, InputError, Location, 
 
 FIELDS: tuple[Field, ...] = ("headline", "caption", "text")
 CHUNK = 32  # documents parsed together in one nlp.pipe stream
+# A news article is 2–50k characters; the parser needs ~1 GB per 100k, and spaCy refuses 1M.
+MAX_ARTICLE_CHARS = int(os.environ.get("SITREP_MAX_ARTICLE_CHARS", "300000"))
 
 
 @dataclass
@@ -99,8 +102,12 @@ class Extractor:
             result.skipped = f"language '{language}' is not English; not processed"
         else:
             result.articles = clean(document)
+            longest = max((len(a.field_text(f)) for a in result.articles for f in FIELDS), default=0)
             if not result.articles:
                 result.skipped = "no article text after cleaning"
+            elif longest > MAX_ARTICLE_CHARS:
+                result.skipped = (f"an article of {longest:,} characters exceeds the {MAX_ARTICLE_CHARS:,}-character "
+                                  "limit (SITREP_MAX_ARTICLE_CHARS); not processed")
         return result
 
     def _events(self, articles: Sequence[Parsed]) -> list[Event]:
