@@ -37,3 +37,254 @@ def test_extraction_never_raises_and_offsets_stay_inside(extract, text):
             field = result.articles[claim.article].field_text(claim.field)
             assert 0 <= claim.start <= claim.end <= len(field)
     json.dumps(result.to_dict())
+
+
+# --- merged events ------------------------------------------------------------------------------
+
+import csv  # noqa: E402
+import datetime as dt  # noqa: E402
+
+import pytest  # noqa: E402
+
+from sitrep.model import (  # noqa: E402
+    Actor,
+    Claim,
+    DateResolution,
+    Event,
+    Location,
+    MergedEvent,
+    Report,
+)
+
+TADMUR = Location("Tadmur", "Homs", "Syria", "SY", 34.56, 38.28, 170991, "town")
+
+
+def _claim(count: int, claimant: str | None, sentence: str) -> Claim:
+    written = f"{count} people"
+    start = sentence.find(str(count))
+    return Claim("killed", count, written, "exact", "text", start, start + len(written), sentence, claimant=claimant)
+
+
+def _merged(
+    event_id: str = "doc-a/0",
+    location: Location | None = TADMUR,
+    date: DateResolution | None = None,
+    actor1: Actor | None = Actor("Israel", "External/Other forces"),
+    actor2: Actor | None = Actor("Civilians (Syria)", "Civilians"),
+    event_type: str | None = "Explosions/Remote violence",
+) -> MergedEvent:
+    date = date or DateResolution(dt.date(2024, 11, 20), precision="day")
+    s1 = "Israeli strikes on Palmyra killed 71 people, the Syrian Observatory for Human Rights said."
+    s2 = "The defence ministry said 36 people were killed in the strikes on Palmyra."
+    reports = [
+        Report(
+            "doc-a/0",
+            "doc-a",
+            Event(0, event_type, "Air/drone strike", claims=[_claim(71, "Syrian Observatory for Human Rights", s1)], evidence=[s1]),
+            source="AFP",
+            url="https://example.org/a",
+            published=dt.date(2024, 11, 21),
+        ),
+        Report(
+            "doc-b/0",
+            "doc-b",
+            Event(0, event_type, "Air/drone strike", claims=[_claim(36, "Syria's defense ministry", s2)], evidence=[s2]),
+            source="Reuters",
+            url="https://example.net/b",
+        ),
+    ]
+    return MergedEvent(
+        event_id, event_type, "Air/drone strike" if event_type else None, date, location,
+        actor1, actor2, 36, 36, 71, reports, ["same place and day"],
+    )  # fmt: skip
+
+
+def _acled_rows(events, **kw) -> list[dict[str, str]]:
+    buf = io.StringIO()
+    export.to_acled_csv(events, buf, timestamp=1732147200, **kw)
+    return list(csv.DictReader(io.StringIO(buf.getvalue())))
+
+
+def test_acled_csv_has_acled_columns_first_then_extras():
+    buf = io.StringIO()
+    export.to_acled_csv([_merged()], buf, timestamp=0)
+    header = next(csv.reader(io.StringIO(buf.getvalue())))
+    assert header[: len(export.ACLED_COLUMNS)] == list(export.ACLED_COLUMNS)
+    assert {"fatalities_low", "fatalities_high", "claims"} <= set(header)
+
+
+def test_acled_csv_codes_follow_acled_conventions():
+    (row,) = _acled_rows([_merged()])
+    assert row["event_id_cnty"].startswith("SYR") and row["event_id_cnty"][3:].isdigit()
+    assert row["event_date"] == "2024-11-20" and row["year"] == "2024" and row["time_precision"] == "1"
+    assert (row["inter1"], row["inter2"], row["interaction"]) == ("8", "7", "78")
+    assert row["civilian_targeting"] == "Civilian targeting"
+    assert (row["iso"], row["country"], row["admin1"], row["location"]) == ("760", "Syria", "Homs", "Tadmur")
+    assert (row["latitude"], row["longitude"], row["geo_precision"]) == ("34.56", "38.28", "1")
+    assert row["source"] == "AFP; Reuters"
+    assert (row["fatalities"], row["fatalities_low"], row["fatalities_high"]) == ("36", "36", "71")
+    assert row["timestamp"] == "1732147200"
+    claims = json.loads(row["claims"])
+    assert [(c["count"], c["claimant"], c["source"]) for c in claims] == [
+        (71, "Syrian Observatory for Human Rights", "AFP"),
+        (36, "Syria's defense ministry", "Reuters"),
+    ]
+    assert row["notes"].startswith("Israeli strikes on Palmyra killed 71 people")
+
+
+def test_acled_csv_event_id_is_stable_and_distinct():
+    a1, a2, b = (_acled_rows([_merged(i)])[0]["event_id_cnty"] for i in ("doc-a/0", "doc-a/0", "doc-c/3"))
+    assert a1 == a2 != b
+
+
+@pytest.mark.parametrize(
+    ("actor1", "actor2", "inter1", "inter2", "interaction"),
+    [
+        (Actor("Military Forces of Syria", "State forces"), Actor("HTS", "Rebel group"), "1", "2", "12"),
+        (Actor("HTS", "Rebel group"), Actor("Military Forces of Syria", "State forces"), "2", "1", "12"),
+        (Actor("Protesters (Syria)", "Protesters"), None, "6", "0", "60"),
+        (Actor("Unidentified Armed Group", None), Actor("Civilians (Syria)", "Civilians"), "", "7", ""),
+        (None, None, "", "", ""),
+    ],
+)
+def test_acled_csv_inter_codes_and_interaction(actor1, actor2, inter1, inter2, interaction):
+    (row,) = _acled_rows([_merged(actor1=actor1, actor2=actor2)])
+    assert (row["inter1"], row["inter2"], row["interaction"]) == (inter1, inter2, interaction)
+
+
+@pytest.mark.parametrize(
+    ("date", "precision"),
+    [
+        (DateResolution(dt.date(2024, 11, 20), precision="day"), "1"),
+        (DateResolution(dt.date(2024, 11, 18), precision="week"), "2"),
+        (DateResolution(dt.date(2024, 11, 1), precision="month"), "3"),
+        (DateResolution(dt.date(2024, 11, 18), dt.date(2024, 11, 20), precision="day"), "2"),
+        (DateResolution(dt.date(2024, 10, 1), dt.date(2024, 11, 20), precision="day"), "3"),
+        (DateResolution(None, reason="no date found"), ""),
+    ],
+)
+def test_acled_csv_time_precision(date, precision):
+    (row,) = _acled_rows([_merged(date=date)])
+    assert row["time_precision"] == precision
+    assert (row["event_date"] == "") == (date.date is None)
+
+
+@pytest.mark.parametrize(
+    ("precision", "geo", "admin2"),
+    [("town", "1", ""), ("district", "2", "Tadmur"), ("province", "3", ""), ("country", "3", "")],
+)
+def test_acled_csv_geo_precision(precision, geo, admin2):
+    loc = Location("Tadmur", "Homs", "Syria", "SY", 34.56, 38.28, None, precision)
+    (row,) = _acled_rows([_merged(location=loc)])
+    assert (row["geo_precision"], row["admin2"]) == (geo, admin2)
+
+
+def test_acled_csv_leaves_unknowns_empty():
+    event = _merged(location=None, actor1=None, actor2=None, event_type=None,
+                    date=DateResolution(None, reason="no date found"))  # fmt: skip
+    (row,) = _acled_rows([event])
+    for col in ("event_date", "year", "event_type", "iso", "country", "latitude", "longitude",
+                "geo_precision", "source_scale", "tags", "civilian_targeting", "actor1"):  # fmt: skip
+        assert row[col] == "", col
+    assert row["event_id_cnty"].isdigit()  # no country, no ISO3 prefix invented
+    assert row["fatalities"] == "36"
+
+
+@pytest.mark.parametrize(("iso2", "codes"), [("SY", ("SYR", 760)), ("ng", ("NGA", 566)), ("XK", ("XKX", 0)), (None, None)])
+def test_country_codes_are_iso_3166(iso2, codes):
+    assert export.country_codes(iso2) == codes
+
+
+def _assert_valid_geojson(doc: dict) -> None:
+    """RFC 7946 for what we write: a FeatureCollection of Point features (or null geometry)."""
+    assert doc["type"] == "FeatureCollection" and isinstance(doc["features"], list)
+    for feature in doc["features"]:
+        assert feature["type"] == "Feature"
+        assert isinstance(feature["properties"], dict)
+        geom = feature["geometry"]
+        if geom is None:
+            continue
+        assert geom["type"] == "Point"
+        lon, lat = geom["coordinates"]
+        assert all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (lon, lat))
+        assert -180 <= lon <= 180 and -90 <= lat <= 90
+
+
+def test_geojson_is_valid_points_in_lon_lat_order():
+    elsewhere = _merged("doc-z/1", location=None)
+    buf = io.StringIO()
+    export.to_geojson([_merged(), elsewhere], buf)
+    doc = json.loads(buf.getvalue())
+    _assert_valid_geojson(doc)
+    first, second = doc["features"]
+    assert first["geometry"]["coordinates"] == [38.28, 34.56]
+    assert first["properties"]["fatalities_high"] == 71 and first["properties"]["location"] == "Tadmur"
+    assert isinstance(first["properties"]["claims"], list)
+    assert second["geometry"] is None
+
+
+def test_events_jsonl_keeps_every_report_and_claim():
+    buf = io.StringIO()
+    export.to_events_jsonl([_merged(), _merged("doc-c/0")], buf)
+    lines = [json.loads(line) for line in buf.getvalue().splitlines()]
+    assert [d["id"] for d in lines] == ["doc-a/0", "doc-c/0"]
+    assert [r["source"] for r in lines[0]["reports"]] == ["AFP", "Reuters"]
+    assert lines[0]["reports"][0]["event"]["claims"][0]["count"] == 71
+    assert lines[0]["reports"][0]["published"] == "2024-11-21"
+
+
+def test_flat_csv_uses_sitrep_field_names():
+    buf = io.StringIO()
+    export.to_csv([_merged()], buf)
+    (row,) = csv.DictReader(io.StringIO(buf.getvalue()))
+    assert list(row) == list(export.FLAT_COLUMNS)
+    assert (row["date"], row["iso3"], row["actor2_type"], row["report_count"]) == ("2024-11-20", "SYR", "Civilians", "2")
+
+
+def test_parquet_reads_back_with_types(tmp_path):
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "events.parquet"
+    export.write_events([_merged(), _merged("doc-q/0", location=None)], "parquet", path)
+    table = pq.read_table(path)
+    assert table.column_names == list(export.FLAT_COLUMNS)
+    assert table.schema.field("date").type == pa.date32()
+    assert table.schema.field("fatalities_high").type == pa.int64()
+    rows = table.to_pylist()
+    assert rows[0]["date"] == dt.date(2024, 11, 20) and rows[0]["lat"] == 34.56
+    assert rows[1]["lat"] is None and rows[1]["iso3"] is None
+    try:
+        import pandas  # noqa: F401
+    except ImportError:
+        return
+    frame = __import__("pandas").read_parquet(path)
+    assert list(frame["id"]) == ["doc-a/0", "doc-q/0"]
+
+
+@pytest.mark.parametrize("fmt", [f for f in export.FORMATS if f != "parquet"])
+def test_write_events_to_a_path_for_every_text_format(tmp_path, fmt):
+    path = tmp_path / f"out.{fmt}"
+    export.write_events([_merged()], fmt, path)
+    assert "Tadmur" in path.read_text("utf-8")
+
+
+def test_write_events_rejects_an_unknown_format():
+    with pytest.raises(ValueError, match="unknown export format"):
+        export.write_events([], "xlsx", io.StringIO())
+
+
+def test_acled_csv_of_an_extracted_event(extract):
+    result = extract(
+        "Gunmen killed four villagers near Maiduguri on Tuesday, police said.", published="2024-05-10", doc_id="d1"
+    )
+    event = result.events[0]
+    merged = MergedEvent(
+        "d1/0", event.event_type, event.sub_event_type, event.date, event.location, event.actor1,
+        event.actor2, event.fatalities, event.fatalities_low, event.fatalities_high,
+        [Report("d1/0", "d1", event, source="Premium Times")],
+    )  # fmt: skip
+    (row,) = _acled_rows([merged])
+    assert row["event_date"] == "2024-05-07" and row["fatalities"] == "4"
+    assert row["iso"] == "566" and row["event_id_cnty"].startswith("NGA")
+    assert json.loads(row["claims"])[0]["claimant"] == "police"
