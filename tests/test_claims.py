@@ -160,3 +160,31 @@ def test_tally_numeric_claim_preferred_over_vague(nlp):
 def test_find_numbers_reads_digits_and_words(nlp, text, value):
     sent = next(nlp(text).sents)
     assert find_numbers(sent)[0].value == value
+
+
+def _read_article(nlp, text: str):
+    from sitrep.claims import attribute_quotes, inherit_claimants
+
+    doc = nlp(text)
+    ctx = ClaimantContext([])
+    rows = []
+    for sent in doc.sents:
+        rows.append((sent, extract_sentence(sent, "text", 0, ctx)))
+        ctx.observe(sent)
+    attribute_quotes(rows, ctx)
+    inherit_claimants(rows)
+    return [f.claim for _, found in rows for f in found]
+
+
+def test_quote_spanning_sentences_takes_the_speaker_where_it_closes(nlp):
+    text = ("“Over 100 government soldiers were killed in the battle. We destroyed three armoured "
+            "vehicles,” opposition spokesman Lul Ruai Koang said.")
+    (claim,) = _read_article(nlp, text)
+    assert claim.claimant == "opposition spokesman Lul Ruai Koang"
+
+
+def test_same_paragraph_figure_inherits_the_source_but_not_across_paragraphs(nlp):
+    text = ("A bombing in Baghdad has killed 51 people, according to local police. The car bomb went off near a "
+            "bus stop. 75 people were also wounded.\n\nIn a separate incident, two people were killed in Mosul.")
+    claims = _read_article(nlp, text)
+    assert [(c.count, c.claimant) for c in claims] == [(51, "local police"), (75, "local police"), (2, None)]

@@ -590,6 +590,30 @@ class ClaimantContext:
         return name
 
 
+OPEN_QUOTES = ("“", '"', "‘")
+CLOSE_QUOTES = ("”", '"', "’")
+
+
+def attribute_quotes(sentences: Sequence[tuple[Span, Sequence[Found]]], context: ClaimantContext) -> None:
+    """Give unattributed figures inside a quotation the speaker named where the quote closes.
+
+    “… over 100 soldiers were killed. We destroyed three vehicles,” the spokesman said.
+    The figure's sentence names nobody; the sentence that closes the quote does.
+    """
+    for i, (sent, found) in enumerate(sentences):
+        if not any(f.claim.claimant is None for f in found) or not sent.text.lstrip().startswith(OPEN_QUOTES):
+            continue
+        for later, _ in sentences[i : i + 4]:
+            if later.doc is not sent.doc:
+                break
+            speaker = next((context._subject_of(t) for t in later if context._subject_of(t)), None)
+            if any(q in later.text for q in CLOSE_QUOTES[:1]) or speaker:
+                for f in found:
+                    if f.claim.claimant is None and speaker:
+                        f.claim.claimant = context._resolve(speaker) or speaker
+                break
+
+
 def doc_text(doc: Doc, start: int, end: int) -> str:
     """The text of tokens [start, end) as written."""
     return doc[start:end].text
@@ -641,9 +665,10 @@ def inherit_claimants(sentences: Sequence[tuple[Span, Sequence[Found]]]) -> None
     """
     last: tuple[str, Span] | None = None
     for sent, found in sentences:
+        # spaCy keeps a paragraph break as a whitespace token at the end of the sentence before it
         same_paragraph = (
             last is not None and last[1].doc is sent.doc and last[1].end <= sent.start
-            and "\n\n" not in sent.doc.text[last[1].end_char : sent.start_char]
+            and "\n\n" not in sent.doc.text[last[1].start_char + len(last[1].text.rstrip()) : sent.start_char]
         )
         for f in found:
             if f.claim.claimant is None and same_paragraph and last is not None:

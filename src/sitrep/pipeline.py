@@ -147,6 +147,7 @@ class Extractor:
                     places=self._places(sent, countries),
                     actors=self._actors(sent, country),
                 ))
+        claims_stage.attribute_quotes([(f.sent, f.claims) for f in facts], context)
         anchor = dates.article_anchor(art.published, art.headline, art.caption, art.text)
         shown = dates.caption_date(art.caption)
         drafts = events.group_sentences(parsed.index, facts)
