@@ -476,8 +476,7 @@ def _make(
         # "three regime forces members": a modifier names the group when the head does not
         modifiers = [lex.subject_groups.get(t.lower_) for t in doc[num.end : head]]
         group = lex.subject_groups.get(low) or next((g for g in modifiers if g and g != "all"), f"other:{low.rstrip('s')}")
-    words = {t.lower_ for t in sent}
-    update = any(" ".join(p) in sent.text.lower() for p in lex.supersede) and bool(words)
+    update = any(" ".join(p) in sent.text.lower() for p in lex.supersede)
     claim = Claim(
         kind=kind,
         count=num.value if num.qualifier != "vague" else None,
@@ -520,7 +519,7 @@ class ClaimantContext:
                 return
             if named is None and tok.dep_ == "nsubj" and tok.ent_type_ in ("ORG", "PERSON"):
                 ent = next((e for e in sent.ents if e.start <= tok.i < e.end), None)
-                named = _clean_name(ent.text) if ent is not None else None
+                named = clean_name(ent.text) if ent is not None else None
         if named:
             self.last_speaker = named
 
@@ -532,8 +531,8 @@ class ClaimantContext:
         for child in verb.children:
             if child.dep_ in ("nsubj", "nsubjpass") and self._can_speak(child):
                 toks = [t for t in child.subtree if not (t.dep_ == "relcl" or t.i > child.i and t.text == "that")]
-                text = doc_text(child.doc, toks[0].i, toks[-1].i + 1)
-                return _clean_name(text)
+                text = child.doc[toks[0].i : toks[-1].i + 1].text
+                return clean_name(text)
         return None
 
     @staticmethod
@@ -614,12 +613,7 @@ def attribute_quotes(sentences: Sequence[tuple[Span, Sequence[Found]]], context:
                 break
 
 
-def doc_text(doc: Doc, start: int, end: int) -> str:
-    """The text of tokens [start, end) as written."""
-    return doc[start:end].text
-
-
-def _clean_name(text: str) -> str:
+def clean_name(text: str) -> str:
     """Strip leading articles and trailing punctuation from a name."""
     text = re.sub(r"^(the|a|an)\s+", "", text.strip(), flags=re.I)
     return text.strip(" ,.;:\"'“”‘’")
@@ -639,7 +633,7 @@ def _phrase_object(sent: Span, phrases: list[tuple[str, ...]]) -> str | None:
                 ) and end - start < 10:
                     end += 1
                 if end > start:
-                    return _clean_name(sent.doc[start:end].text)
+                    return clean_name(sent.doc[start:end].text)
     return None
 
 

@@ -253,7 +253,7 @@ def _named_sources(docs: Iterable[Doc]) -> list[str]:
     for doc in docs:
         for ent in doc.ents:
             if ent.label_ == "ORG":
-                names.append(claims_stage._clean_name(ent.text))
+                names.append(claims_stage.clean_name(ent.text))
     return list(dict.fromkeys(names))
 
 
