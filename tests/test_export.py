@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
 import io
 import json
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sitrep import export
+from sitrep.model import Actor, Claim, DateResolution, Event, Location, MergedEvent, Report
 
 
 def test_jsonl_is_one_line_per_document_and_valid_json(extract):
-    result = extract("Gunmen killed four villagers near Maiduguri on Tuesday, police said.", published="2024-05-10")
+    result = extract(
+        "Gunmen killed four villagers near Maiduguri on Tuesday, police said.", published="2024-05-10"
+    )
     buf = io.StringIO()
     export.to_jsonl(result, buf)
     (line,) = buf.getvalue().splitlines()
@@ -41,36 +47,25 @@ def test_extraction_never_raises_and_offsets_stay_inside(extract, text):
 
 # --- merged events ------------------------------------------------------------------------------
 
-import csv  # noqa: E402
-import datetime as dt  # noqa: E402
-
-import pytest  # noqa: E402
-
-from sitrep.model import (  # noqa: E402
-    Actor,
-    Claim,
-    DateResolution,
-    Event,
-    Location,
-    MergedEvent,
-    Report,
-)
-
 TADMUR = Location("Tadmur", "Homs", "Syria", "SY", 34.56, 38.28, 170991, "town")
+ISRAEL = Actor("Israel", "External/Other forces")
+CIVILIANS = Actor("Civilians (Syria)", "Civilians")
 
 
 def _claim(count: int, claimant: str | None, sentence: str) -> Claim:
     written = f"{count} people"
     start = sentence.find(str(count))
-    return Claim("killed", count, written, "exact", "text", start, start + len(written), sentence, claimant=claimant)
+    return Claim(
+        "killed", count, written, "exact", "text", start, start + len(written), sentence, claimant=claimant
+    )
 
 
 def _merged(
     event_id: str = "doc-a/0",
     location: Location | None = TADMUR,
     date: DateResolution | None = None,
-    actor1: Actor | None = Actor("Israel", "External/Other forces"),
-    actor2: Actor | None = Actor("Civilians (Syria)", "Civilians"),
+    actor1: Actor | None = ISRAEL,
+    actor2: Actor | None = CIVILIANS,
     event_type: str | None = "Explosions/Remote violence",
 ) -> MergedEvent:
     date = date or DateResolution(dt.date(2024, 11, 20), precision="day")
@@ -80,7 +75,13 @@ def _merged(
         Report(
             "doc-a/0",
             "doc-a",
-            Event(0, event_type, "Air/drone strike", claims=[_claim(71, "Syrian Observatory for Human Rights", s1)], evidence=[s1]),
+            Event(
+                0,
+                event_type,
+                "Air/drone strike",
+                claims=[_claim(71, "Syrian Observatory for Human Rights", s1)],
+                evidence=[s1],
+            ),
             source="AFP",
             url="https://example.org/a",
             published=dt.date(2024, 11, 21),
@@ -88,7 +89,13 @@ def _merged(
         Report(
             "doc-b/0",
             "doc-b",
-            Event(0, event_type, "Air/drone strike", claims=[_claim(36, "Syria's defense ministry", s2)], evidence=[s2]),
+            Event(
+                0,
+                event_type,
+                "Air/drone strike",
+                claims=[_claim(36, "Syria's defense ministry", s2)],
+                evidence=[s2],
+            ),
             source="Reuters",
             url="https://example.net/b",
         ),
@@ -190,7 +197,9 @@ def test_acled_csv_leaves_unknowns_empty():
     assert row["fatalities"] == "36"
 
 
-@pytest.mark.parametrize(("iso2", "codes"), [("SY", ("SYR", 760)), ("ng", ("NGA", 566)), ("XK", ("XKX", 0)), (None, None)])
+@pytest.mark.parametrize(
+    ("iso2", "codes"), [("SY", ("SYR", 760)), ("ng", ("NGA", 566)), ("XK", ("XKX", 0)), (None, None)]
+)
 def test_country_codes_are_iso_3166(iso2, codes):
     assert export.country_codes(iso2) == codes
 
@@ -238,7 +247,12 @@ def test_flat_csv_uses_sitrep_field_names():
     export.to_csv([_merged()], buf)
     (row,) = csv.DictReader(io.StringIO(buf.getvalue()))
     assert list(row) == list(export.FLAT_COLUMNS)
-    assert (row["date"], row["iso3"], row["actor2_type"], row["report_count"]) == ("2024-11-20", "SYR", "Civilians", "2")
+    assert (row["date"], row["iso3"], row["actor2_type"], row["report_count"]) == (
+        "2024-11-20",
+        "SYR",
+        "Civilians",
+        "2",
+    )
 
 
 def test_parquet_reads_back_with_types(tmp_path):
@@ -276,7 +290,9 @@ def test_write_events_rejects_an_unknown_format():
 
 def test_acled_csv_of_an_extracted_event(extract):
     result = extract(
-        "Gunmen killed four villagers near Maiduguri on Tuesday, police said.", published="2024-05-10", doc_id="d1"
+        "Gunmen killed four villagers near Maiduguri on Tuesday, police said.",
+        published="2024-05-10",
+        doc_id="d1",
     )
     event = result.events[0]
     merged = MergedEvent(

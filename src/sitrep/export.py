@@ -57,7 +57,11 @@ def _event_lines(n: int, event: Event, verbose: bool) -> list[str]:
         f"   who: {actors}",
     ]
     if event.fatalities_low is not None:
-        span = "" if event.fatalities_low == event.fatalities_high else f" (claims range {event.fatalities_low}–{event.fatalities_high})"
+        span = (
+            ""
+            if event.fatalities_low == event.fatalities_high
+            else f" (claims range {event.fatalities_low}–{event.fatalities_high})"
+        )
         lines.append(f"   fatalities: {event.fatalities}{span}")
     else:
         lines.append("   fatalities: 0 (no deaths reported)")
@@ -77,7 +81,7 @@ def _claim_line(i: int, claim: Claim) -> str:
     if claim.superseded:
         flags.append("superseded")
     extra = f" [{', '.join(flags)}]" if flags else ""
-    return f"#{i} {claim.kind}: \"{claim.as_written}\" — {who}{extra} ({claim.field} {claim.start}–{claim.end})"
+    return f'#{i} {claim.kind}: "{claim.as_written}" — {who}{extra} ({claim.field} {claim.start}–{claim.end})'
 
 
 # --- merged events: ACLED CSV, flat CSV, GeoJSON, JSONL, Parquet -----------------------------------
@@ -147,8 +151,7 @@ def to_csv(events: Iterable[MergedEvent], out: TextIO) -> None:
 
 def to_events_jsonl(events: Iterable[MergedEvent], out: TextIO) -> None:
     """One JSON line per merged event, with every report and its claims."""
-    for event in events:
-        out.write(json.dumps(event_dict(event), ensure_ascii=False) + "\n")
+    out.writelines(json.dumps(event_dict(event), ensure_ascii=False) + "\n" for event in events)
 
 
 def to_geojson(events: Iterable[MergedEvent], out: TextIO) -> None:
@@ -158,7 +161,9 @@ def to_geojson(events: Iterable[MergedEvent], out: TextIO) -> None:
         row = flat_row(event)
         lat, lon = row.pop("lat"), row.pop("lon")
         row["claims"] = json.loads(row["claims"])
-        geometry = {"type": "Point", "coordinates": [lon, lat]} if lat is not None and lon is not None else None
+        geometry = (
+            {"type": "Point", "coordinates": [lon, lat]} if lat is not None and lon is not None else None
+        )
         features.append({"type": "Feature", "id": event.id, "geometry": geometry, "properties": row})
     json.dump({"type": "FeatureCollection", "features": features}, out, ensure_ascii=False)
     out.write("\n")
@@ -377,4 +382,7 @@ def _claims(event: MergedEvent) -> list[dict[str, Any]]:
 
 def _csv_values(row: dict[str, Any]) -> dict[str, Any]:
     """CSV cells: None is an empty cell, booleans are 'true'/'false'."""
-    return {k: "" if v is None else ("true" if v is True else "false" if v is False else v) for k, v in row.items()}
+    return {
+        k: "" if v is None else ("true" if v is True else "false" if v is False else v)
+        for k, v in row.items()
+    }
