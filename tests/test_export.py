@@ -276,6 +276,17 @@ def test_parquet_reads_back_with_types(tmp_path):
     assert list(frame["id"]) == ["doc-a/0", "doc-q/0"]
 
 
+def test_parquet_goes_through_a_text_stream_buffer():
+    pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    raw = io.BytesIO()
+    stdout_like = io.TextIOWrapper(raw)
+    export.write_events([_merged()], "parquet", stdout_like)
+    assert not stdout_like.closed
+    assert pq.read_table(io.BytesIO(raw.getvalue())).num_rows == 1
+
+
 @pytest.mark.parametrize("fmt", [f for f in export.FORMATS if f != "parquet"])
 def test_write_events_to_a_path_for_every_text_format(tmp_path, fmt):
     path = tmp_path / f"out.{fmt}"

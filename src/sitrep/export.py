@@ -122,7 +122,7 @@ def write_events(events: Iterable[MergedEvent], fmt: str, out: TextIO | BinaryIO
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; expected one of {', '.join(FORMATS)}")
     if fmt == "parquet":
-        to_parquet(events, out)  # type: ignore[arg-type]
+        to_parquet(events, getattr(out, "buffer", out))  # sys.stdout writes through its binary buffer
         return
     if isinstance(out, (str, Path)):
         with open(out, "w", encoding="utf-8", newline="") as fh:
@@ -184,7 +184,13 @@ def to_parquet(events: Iterable[MergedEvent], out: BinaryIO | str | Path) -> Non
     schema = pa.schema([(name, types.get(name, pa.string())) for name in FLAT_COLUMNS])
     rows = [flat_row(e, dates=True) for e in events]
     table = pa.Table.from_pylist(rows, schema=schema)
-    pq.write_table(table, out if not isinstance(out, Path) else str(out))
+    if isinstance(out, (str, Path)):
+        pq.write_table(table, str(out))
+        return
+    sink = pa.BufferOutputStream()  # pyarrow closes a file object it writes to; stdout must stay open
+    pq.write_table(table, sink)
+    out.write(sink.getvalue().to_pybytes())
+    out.flush()
 
 
 def acled_row(event: MergedEvent, timestamp: int | None = None) -> dict[str, Any]:
