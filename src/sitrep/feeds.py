@@ -145,7 +145,7 @@ def fetch(url: str, timeout: float = 20.0, max_bytes: int = MAX_BYTES) -> Docume
         raise InputError(url, "an RSS/Atom feed, not a page: watch it instead")
     text = _decode(got)
     kind = "html" if got.content_type in ("text/html", "application/xhtml+xml") else "sniff"
-    docs = list(ingest._read_text(text, url, kind, None))  # one document per page; JSONL pages are not pages
+    docs = list(ingest.read_text(text, url, kind, None))  # one document per page; JSONL pages are not pages
     doc = docs[0] if len(docs) == 1 else InputError(url, "not a single page")
     if isinstance(doc, InputError):
         raise InputError(url, doc.problem)
@@ -268,7 +268,7 @@ def _decode(got: Fetched) -> str:
             return got.data.decode(got.charset)
         except (LookupError, UnicodeDecodeError):
             pass
-    text = ingest._decode_bytes(got.data)
+    text = ingest.decode_bytes(got.data)
     if isinstance(text, InputError):
         raise InputError(got.url, text.problem)
     return text
@@ -309,7 +309,7 @@ def _date(value: str | None) -> dt.date | None:
         return email.utils.parsedate_to_datetime(value).date()
     except (TypeError, ValueError, IndexError):
         pass
-    return ingest._parse_date(value[:10])
+    return ingest.parse_date(value[:10])
 
 
 def _key(guid: str | None, link: str | None, feed: str, title: str | None, summary: str | None) -> str:

@@ -158,7 +158,7 @@ def _read_stdin(
         if len(raw.encode("utf-8", "surrogatepass")) > max_bytes:
             yield InputError("stdin", f"too large: more than {_size(max_bytes)} limit")
             return
-        yield from _read_text(raw, "stdin", "sniff", published)
+        yield from read_text(raw, "stdin", "sniff", published)
         return
     if len(raw) > max_bytes:
         yield InputError("stdin", f"too large: more than {_size(max_bytes)} limit")
@@ -189,14 +189,14 @@ def _read_bytes(
     data: bytes, name: str, kind: str, published: dt.date | None
 ) -> Iterator[Document | InputError]:
     """Decode bytes and read them as the given kind."""
-    text = _decode_bytes(data)
+    text = decode_bytes(data)
     if isinstance(text, InputError):
         yield InputError(name, text.problem)
         return
-    yield from _read_text(text, name, kind, published)
+    yield from read_text(text, name, kind, published)
 
 
-def _read_text(text: str, name: str, kind: str, published: dt.date | None) -> Iterator[Document | InputError]:
+def read_text(text: str, name: str, kind: str, published: dt.date | None) -> Iterator[Document | InputError]:
     """Read decoded text as the given kind ('sniff' picks JSONL, HTML or plain text)."""
     text = _normalise_newlines(text.lstrip("\ufeff"))
     if not text.strip():
@@ -230,7 +230,7 @@ def _sniff(text: str, allow_json: bool) -> str:
     return "text"
 
 
-def _decode_bytes(data: bytes) -> str | InputError:
+def decode_bytes(data: bytes) -> str | InputError:
     """Text of a file's bytes (UTF-8/16/32 with BOM, UTF-8, or a legacy code page), or why it is not text."""
     for bom, enc in (
         (codecs.BOM_UTF32_LE, "utf-32"),
@@ -375,7 +375,7 @@ def _record_document(obj: object, origin: str, published: dt.date | None) -> Doc
     raw_date = obj.get("published")
     date = published
     if raw_date not in (None, ""):
-        date = _parse_date(raw_date)
+        date = parse_date(raw_date)
         if date is None:
             return InputError(origin, f"unknown date {_quote(raw_date)}")
     raw_id = obj.get("id")
@@ -407,7 +407,7 @@ def _quote(value: object) -> str:
 _DATE_ONLY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 
 
-def _parse_date(value: object) -> dt.date | None:
+def parse_date(value: object) -> dt.date | None:
     """A date from 'YYYY-MM-DD' (or an ISO date-time), else None."""
     if not isinstance(value, str):
         return None
@@ -571,11 +571,11 @@ def _html_date(tree) -> dt.date | None:
     for meta in tree.iter("meta"):
         key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
         if key in _DATE_META:
-            date = _parse_date((meta.get("content") or "")[:32])
+            date = parse_date((meta.get("content") or "")[:32])
             if date:
                 return date
     for el in tree.iter("time"):
-        date = _parse_date((el.get("datetime") or "")[:32])
+        date = parse_date((el.get("datetime") or "")[:32])
         if date:
             return date
     return None
