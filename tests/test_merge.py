@@ -38,3 +38,155 @@ def test_unknown_date_never_merges():
     a, b = report(0, PALMYRA, 20, 5), report(1, PALMYRA, 20, 5)
     a.date = b.date = DateResolution(None, reason="no date")
     assert len(merge_within([a, b])) == 2
+
+
+# --- across documents ---------------------------------------------------------------------------
+
+import itertools  # noqa: E402
+
+import pytest  # noqa: E402
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from sitrep.merge import cluster, link, merged_toll  # noqa: E402
+from sitrep.model import Actor, Report  # noqa: E402
+
+KUNDUZ_PUBLISHED = "2021-10-08"
+# Realistic pairs written for these tests: (text a, text b, published, must merge)
+PAIRS = {
+    "one_bombing_two_outlets": (
+        "A suicide bomber blew himself up inside a Shiite mosque in the northern Afghan city of Kunduz during "
+        "Friday prayers, killing at least 12 worshippers, police said.",
+        "At least 15 people were killed on Friday when a suicide bomber attacked a mosque in Kunduz, Afghanistan, "
+        "a hospital official told reporters.", KUNDUZ_PUBLISHED, True),
+    "bombing_and_protest_same_town_same_day": (
+        "A suicide bomber blew himself up inside a Shiite mosque in the northern Afghan city of Kunduz during "
+        "Friday prayers, killing at least 12 worshippers, police said.",
+        "Hundreds of women protested peacefully in Kunduz, Afghanistan on Friday, demanding the right to work.",
+        KUNDUZ_PUBLISHED, False),
+    "two_attacks_by_different_groups": (
+        "Boko Haram fighters attacked a village near Maiduguri in Borno state, Nigeria on Thursday, killing six "
+        "farmers, residents said.",
+        "Islamic State West Africa Province fighters attacked a village near Maiduguri, Nigeria on Thursday, "
+        "killing nine herders, residents said.", "2024-05-10", False),
+    "same_strike_next_day_report": (
+        "An air strike hit a crowded market in Idlib, Syria on Thursday, killing eight people, the Syrian "
+        "Observatory for Human Rights said.",
+        "Twelve people were killed in Thursday's air strike on a market in Idlib, Syria, the Syrian Observatory "
+        "for Human Rights said on Saturday.", "2024-03-01", True),
+}
+
+
+@pytest.mark.parametrize("name", sorted(PAIRS))
+def test_merge_article_pairs_merge_or_stay_distinct(extract, name):
+    text_a, text_b, published, must_merge = PAIRS[name]
+    reports = []
+    for doc_id, text in (("a", text_a), ("b", text_b)):
+        result = extract(text, published, doc_id)
+        reports.append(Report(f"{doc_id}/0", doc_id, result.events[0], published=dt.date.fromisoformat(published)))
+    events = cluster(reports)
+    assert len(events) == (1 if must_merge else 2)
+    if must_merge:
+        (event,) = events
+        assert len(event.reasons) == 1 and "same type" in event.reasons[0]
+        assert sorted(c.count for r in event.reports for c in r.event.claims) == sorted(
+            c.count for r in reports for c in r.event.claims)
+
+
+def made(rid: str, place: Location = PALMYRA, day: int = 20, claims: tuple[Claim, ...] = (), actor1: str | None = "Israel",
+         sub: str = "Air/drone strike", published: int = 21) -> Report:
+    """A report of a strike, made by hand."""
+    kills = [c.count for c in claims if c.count is not None]
+    event = Event(0, "Explosions/Remote violence", sub, DateResolution(dt.date(2024, 11, day), precision="day"), place,
+                  Actor(actor1, "External/Other forces") if actor1 else None, None, list(claims), [],
+                  min(kills, default=0), min(kills, default=None), max(kills, default=None))
+    return Report(rid, rid.split("/")[0], event, published=dt.date(2024, 11, published))
+
+
+def said(n: int, who: str | None, subject: str = "people", sentence: str = "") -> Claim:
+    return Claim("killed", n, f"{n} {subject}", "exact", "text", 0, 5, sentence or f"{n} {subject} died.",
+                 subject=subject, claimant=who)
+
+
+@pytest.mark.parametrize("a, b, merges", [
+    (made("a/0"), made("b/0", day=21), True),
+    (made("a/0"), made("b/0", day=22), False),
+    (made("a/0"), made("b/0", place=HOMS), False),
+    (made("a/0"), made("b/0", sub="Shelling/artillery/missile attack"), True),
+    (made("a/0"), made("b/0", sub="Suicide bomb"), False),
+    (made("a/0"), made("b/0", actor1="Unidentified Armed Group (Syria)"), True),
+    (made("a/0"), made("b/0", actor1="United States"), False),
+    (made("a/0"), made("b/0", actor1=None), True),
+    (made("a/0"), made("a/1"), False),
+])
+def test_merge_link_rules(a, b, merges):
+    assert (link(a, b) is not None) == merges
+    assert (link(b, a) is not None) == merges
+
+
+def test_merge_conflicting_claims_give_lowest_and_highest():
+    event, = cluster([made("a/0", claims=(said(71, "SOHR"),)), made("b/0", claims=(said(36, "ministry"),))])
+    assert (event.fatalities, event.fatalities_low, event.fatalities_high) == (36, 36, 71)
+
+
+def test_merge_claims_about_different_groups_add():
+    event, = cluster([made("a/0", claims=(said(5, "army", "soldiers"),)),
+                      made("b/0", claims=(said(10, "rebels", "militants"),))])
+    assert (event.fatalities_low, event.fatalities_high) == (15, 15)
+
+
+def test_merge_breakdown_never_adds():
+    part = said(10, "SOHR", "children")
+    part.part_of = 0
+    event, = cluster([made("a/0", claims=(said(30, "SOHR"), part)), made("b/0", claims=(said(28, "UN"),))])
+    assert (event.fatalities_low, event.fatalities_high) == (28, 30)
+
+
+def test_merge_newer_figure_supersedes_across_articles_keeping_history():
+    old = made("a/0", claims=(said(8, "Syrian Observatory"),), published=20)
+    new = made("b/0", claims=(said(12, "Syrian Observatory", sentence="The toll rose to 12."),), published=21)
+    event, = cluster([new, old])
+    assert (event.fatalities_low, event.fatalities_high) == (12, 12)
+    kept = {(r.id, c.count, c.superseded) for r in event.reports for c in r.event.claims}
+    assert kept == {("a/0", 8, True), ("b/0", 12, False)}
+    assert not old.event.claims[0].superseded  # the input report is not changed
+    assert any("superseded by" in why for why in event.reasons)
+
+
+def test_merge_same_day_update_needs_a_cue():
+    a = made("a/0", claims=(said(8, "police"),), published=21)
+    b = made("b/0", claims=(said(12, "police", sentence="The toll has risen to 12, police said."),), published=21)
+    event, = cluster([a, b])
+    assert merged_toll(event.reports) == (12, 12)
+
+
+def test_merge_single_report_keeps_its_own_toll():
+    r = made("a/0", claims=(said(8, "police"),))
+    r.event.fatalities, r.event.fatalities_low, r.event.fatalities_high = 10, 10, 10  # e.g. an ACLED-coded note
+    assert merged_toll([r]) == (10, 10)
+
+
+def test_merge_event_id_comes_from_the_smallest_report_id():
+    one = cluster([made("b/0"), made("a/0", day=21)])
+    other = cluster([made("a/0", day=21)])
+    assert one[0].id == other[0].id
+
+
+REPORTS = [made("a/0", claims=(said(5, "x"),)), made("b/0", day=21, claims=(said(7, "y"),)),
+           made("c/0", day=22, claims=(said(9, "x"),), published=23), made("d/0", place=HOMS),
+           made("e/0", day=23, actor1="United States"), made("f/0", day=21, actor1="Unidentified Armed Group (Syria)")]
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.permutations(REPORTS))
+def test_merge_clusters_do_not_depend_on_order(order):
+    def key(events):
+        return [(e.id, e.fatalities_low, e.fatalities_high, sorted(r.id for r in e.reports), e.reasons) for e in events]
+    assert key(cluster(order)) == key(cluster(REPORTS))
+
+
+def test_merge_chains_of_links_form_one_event():
+    events = cluster(REPORTS)
+    sizes = sorted(len(e.reports) for e in events)
+    assert sizes == [1, 1, 4]
+    assert len(list(itertools.chain.from_iterable(e.reports for e in events))) == len(REPORTS)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+import time
 from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
@@ -40,6 +41,35 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--worst", type=int, default=10, help="how many of the worst documents to list")
 
     sub.add_parser("info", help="versions, the spaCy pipeline in use, gazetteer size")
+
+    db_help = "database: a SQLite path or sqlite:///PATH, or postgresql://… (default $SITREP_DB or ./sitrep.db)"
+    ing = sub.add_parser("ingest", help="extract documents and keep them, their reports and merged events in a database")
+    ing.add_argument("inputs", nargs="+", help="text, HTML or JSONL files, folders, or '-' for stdin")
+    ing.add_argument("--db", help=db_help)
+    ing.add_argument("--published", type=_date, help="publication date (YYYY-MM-DD) for inputs that carry none")
+
+    evs = sub.add_parser("events", help="list merged events, with filters")
+    evs.add_argument("--db", help=db_help)
+    evs.add_argument("--country", help="country name or ISO2 code")
+    evs.add_argument("--admin1", help="first-level region (province, state)")
+    evs.add_argument("--type", dest="event_type", help="ACLED event type")
+    evs.add_argument("--sub-type", dest="sub_event_type", help="ACLED sub-event type")
+    evs.add_argument("--from", dest="date_from", type=_date, help="first day (YYYY-MM-DD)")
+    evs.add_argument("--to", dest="date_to", type=_date, help="last day (YYYY-MM-DD)")
+    evs.add_argument("--actor", help="part of an actor's name")
+    evs.add_argument("--min-fatalities", type=int, help="at least this conservative toll")
+    evs.add_argument("--text", help="words in a report's evidence sentences")
+    evs.add_argument("--limit", type=int, help="at most this many events")
+    evs.add_argument("--offset", type=int, default=0, help="skip this many events first")
+    evs.add_argument("--format", choices=("table", "csv", "json"), default="table", help="table (default), csv or json")
+
+    show = sub.add_parser("show", help="one merged event: its reports, claims, sources and merge reasons")
+    show.add_argument("event", help="event id (or an unambiguous prefix)")
+    show.add_argument("--db", help=db_help)
+
+    rep = sub.add_parser("reprocess", help="re-extract stored documents made by another extractor version")
+    rep.add_argument("--db", help=db_help)
+    rep.add_argument("--all", action="store_true", help="re-extract every stored document")
     return parser
 
 
@@ -114,12 +144,207 @@ def cmd_info(_: argparse.Namespace) -> int:
     return 0
 
 
+class Progress:
+    """A progress line on stderr (processed / skipped / failed, rate) and the closing summary."""
+
+    def __init__(self, show: bool) -> None:
+        self.show = show
+        self.start = self.last = time.monotonic()
+        self.counts: dict[str, int] = {}
+        self.tty = sys.stderr.isatty()
+
+    def update(self, outcome) -> None:
+        """Count one outcome; print bad documents at once and the progress line now and then."""
+        self.counts[outcome.outcome] = self.counts.get(outcome.outcome, 0) + 1
+        if outcome.outcome == "failed":
+            self._clear()
+            print(f"sitrep: error: {outcome.origin}: {outcome.problem}", file=sys.stderr)
+        elif outcome.outcome == "skipped":
+            self._clear()
+            print(f"sitrep: skipped {outcome.origin}: {outcome.problem}", file=sys.stderr)
+        now = time.monotonic()
+        if self.show and now - self.last >= (0.2 if self.tty else 5.0):
+            self.last = now
+            print(("\r" if self.tty else "") + self.line(), end="" if self.tty else "\n", file=sys.stderr, flush=True)
+
+    def _clear(self) -> None:
+        if self.show and self.tty:
+            print("\r\033[K", end="", file=sys.stderr)
+
+    def line(self) -> str:
+        """processed / skipped / failed and the rate so far."""
+        n = sum(self.counts.values())
+        rate = n / max(time.monotonic() - self.start, 1e-6)
+        return (f"sitrep: {n} processed · {self.counts.get('skipped', 0)} skipped · "
+                f"{self.counts.get('failed', 0)} failed · {rate:.1f} docs/s")
+
+    def summary(self, db: str, events: int) -> str:
+        """The closing line of an ingest."""
+        c = self.counts
+        parts = ", ".join(f"{c.get(k, 0)} {k}" for k in ("stored", "updated", "unchanged", "skipped", "failed"))
+        return (f"sitrep: {sum(c.values())} document(s) in {time.monotonic() - self.start:.1f} s ({parts}); "
+                f"{events} event(s) in {db}")
+
+
+def _open_store(args: argparse.Namespace):
+    """The store named by --db (or the default)."""
+    from sitrep.store import Store
+
+    return Store.open(args.db)
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    """Extract and store documents; exit non-zero only when nothing at all was read."""
+    from sitrep.ingest import JSONL_SUFFIXES, read_inputs
+    from sitrep.pipeline import Extractor
+    from sitrep.store import ingest_documents
+
+    batchy = any(i == "-" or Path(i).is_dir() or Path(i).suffix.lower() in JSONL_SUFFIXES | {".json"}
+                 for i in args.inputs)
+    progress = Progress(show=batchy)
+    with _open_store(args) as store:
+        items = read_inputs(args.inputs, args.published, stdin=sys.stdin.buffer)
+        for outcome in ingest_documents(store, items, Extractor):
+            progress.update(outcome)
+        progress._clear()
+        print(progress.summary(store.url, store.counts()["events"]), file=sys.stderr)
+    read = sum(n for k, n in progress.counts.items() if k != "failed")
+    return 0 if read else 1
+
+
+def cmd_events(args: argparse.Namespace) -> int:
+    """List merged events matching the filters."""
+    import csv
+    import json
+
+    from sitrep.store import EventFilter
+
+    keys = ("country", "admin1", "event_type", "sub_event_type", "date_from", "date_to", "actor", "min_fatalities",
+            "text", "limit", "offset")
+    with _open_store(args) as store:
+        found = store.events(EventFilter(**{k: getattr(args, k) for k in keys}))
+    rows = [_event_row(e) for e in found]
+    if args.format == "json":
+        json.dump([_event_dict(e) for e in found], sys.stdout, ensure_ascii=False, indent=2)
+        print()
+    elif args.format == "csv":
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(EVENT_COLUMNS), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    else:
+        print(_table(rows) if rows else "no events match")
+    return 0
+
+
+EVENT_COLUMNS = ("id", "date", "event_type", "sub_event_type", "location", "admin1", "country", "actor1", "actor2",
+                 "fatalities", "fatalities_low", "fatalities_high", "reports")
+
+
+def _event_row(e) -> dict[str, object]:
+    """One merged event as a flat row."""
+    loc = e.location
+    return {
+        "id": e.id, "date": e.date.date.isoformat() if e.date.date else "", "event_type": e.event_type,
+        "sub_event_type": e.sub_event_type or "", "location": loc.name if loc else "",
+        "admin1": (loc.admin1 or "") if loc else "", "country": (loc.country or "") if loc else "",
+        "actor1": e.actor1.name if e.actor1 else "", "actor2": e.actor2.name if e.actor2 else "",
+        "fatalities": e.fatalities, "fatalities_low": "" if e.fatalities_low is None else e.fatalities_low,
+        "fatalities_high": "" if e.fatalities_high is None else e.fatalities_high, "reports": len(e.reports),
+    }
+
+
+def _event_dict(e) -> dict[str, object]:
+    """One merged event as JSON: the contract's event fields, with its reports and their claims."""
+    return {
+        "id": e.id, "event_type": e.event_type, "sub_event_type": e.sub_event_type,
+        "date": e.date.date.isoformat() if e.date.date else None,
+        "date_end": e.date.date_end.isoformat() if e.date.date_end else None, "date_precision": e.date.precision,
+        "location": e.location.to_dict() if e.location else None,
+        "actor1": e.actor1.to_dict() if e.actor1 else None, "actor2": e.actor2.to_dict() if e.actor2 else None,
+        "fatalities": e.fatalities, "fatalities_low": e.fatalities_low, "fatalities_high": e.fatalities_high,
+        "reasons": e.reasons,
+        "reports": [{"id": r.id, "document": r.document_id, "source": r.source, "url": r.url,
+                     "published": r.published.isoformat() if r.published else None,
+                     "extractor_version": r.extractor_version, **r.event.to_dict()} for r in e.reports],
+    }
+
+
+def _table(rows: list[dict[str, object]]) -> str:
+    """Rows as an aligned text table."""
+    cols = ("id", "date", "event_type", "sub_event_type", "location", "country", "actor1", "fatalities", "reports")
+    cells = [[str(r[c])[:40] for c in cols] for r in rows]
+    widths = [max(len(c), *(len(row[i]) for row in cells)) for i, c in enumerate(cols)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(cols, widths))]
+    lines += ["  ".join(v.ljust(w) for v, w in zip(row, widths)) for row in cells]
+    return "\n".join(lines)
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    """Print one merged event with its reports, claims, sources and merge reasons."""
+    with _open_store(args) as store:
+        event = store.event(args.event)
+    if event is None:
+        print(f"sitrep: error: no event '{args.event}'", file=sys.stderr)
+        return 1
+    row = _event_row(event)
+    where = ", ".join(str(row[k]) for k in ("location", "admin1", "country") if row[k]) or "place unknown"
+    span = "" if event.fatalities_low == event.fatalities_high else f" (low {event.fatalities_low}, high {event.fatalities_high})"
+    print(f"event {event.id}: {event.event_type} / {event.sub_event_type}")
+    print(f"   when: {row['date'] or 'date unknown'}   where: {where}")
+    print(f"   who: {' vs '.join(a.name for a in (event.actor1, event.actor2) if a) or 'actors unknown'}")
+    print(f"   fatalities: {event.fatalities}{span}")
+    print(f"   {len(event.reports)} report(s):")
+    for r in event.reports:
+        when = r.event.date.date.isoformat() if r.event.date.date else "date unknown"
+        print(f"-- report {r.id}  source: {r.source or 'unknown'}  published: {r.published or 'unknown'}  "
+              f"extractor {r.extractor_version}")
+        if r.url:
+            print(f"   url: {r.url}")
+        print(f"   {r.event.event_type} / {r.event.sub_event_type}, {when}, "
+              f"{r.event.location.name if r.event.location else 'place unknown'}, fatalities {r.event.fatalities}")
+        for i, claim in enumerate(r.event.claims):
+            print("   " + _claim_line(i, claim))
+    if event.reasons:
+        print("why merged:")
+        for why in event.reasons:
+            print(f"   {why}")
+    return 0
+
+
+def _claim_line(i: int, claim) -> str:
+    """One claim: the figure as written, who was counted, who said so, where."""
+    flags = [f"part of #{claim.part_of}"] * (claim.part_of is not None) + ["superseded"] * claim.superseded
+    extra = f" [{', '.join(flags)}]" if flags else ""
+    return (f"#{i} {claim.kind}: \"{claim.as_written}\" — {claim.claimant or 'unattributed'}{extra} "
+            f"({claim.field} {claim.start}–{claim.end})")
+
+
+def cmd_reprocess(args: argparse.Namespace) -> int:
+    """Re-extract stored documents of another extractor version (or all) and replace their reports."""
+    from sitrep.pipeline import Extractor
+    from sitrep.store import reprocess
+
+    progress = Progress(show=True)
+    with _open_store(args) as store:
+        for outcome in reprocess(store, Extractor, everything=args.all):
+            progress.update(outcome)
+        progress._clear()
+        print(progress.summary(store.url, store.counts()["events"]), file=sys.stderr)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `sitrep` console script."""
+    from sitrep.store import StoreError
+
     args = build_parser().parse_args(argv)
-    handler = {"extract": cmd_extract, "eval": cmd_eval, "info": cmd_info}[args.command]
+    handler = {"extract": cmd_extract, "eval": cmd_eval, "info": cmd_info, "ingest": cmd_ingest,
+               "events": cmd_events, "show": cmd_show, "reprocess": cmd_reprocess}[args.command]
     try:
         return handler(args)
+    except StoreError as exc:
+        print(f"sitrep: error: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

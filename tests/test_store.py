@@ -1,0 +1,364 @@
+"""store: documents, reports, claims and merged events in SQLite and PostgreSQL; faults lose nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import random
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sitrep import __version__
+from sitrep.model import Actor, Article, Claim, DateResolution, Document, Event, Location, Result
+from sitrep.store import PG_LOCK_KEY, EventFilter, Store, StoreLocked, ingest_documents, reprocess
+
+KISMAYO = Location("Kismayo", "Jubbada Hoose", "Somalia", "SO", -0.35817, 42.54536, 55671, "town")
+MOGADISHU = Location("Mogadishu", "Banadir", "Somalia", "SO", 2.03711, 45.34375, 53654, "town")
+SHABAAB = Actor("Al Shabaab", "Rebel group", "Somalia")
+ARMY = Actor("Military Forces of Somalia", "State forces", "Somalia")
+SITREP = [sys.executable, "-m", "sitrep.cli"]
+
+# Reports of dev articles 010 (Kismayo base bombing) and 011 (El-Salin base raid) in other words.
+RETOLD = [
+    Document("retold-kismayo", "Al-Shabab claims Kismayo base attack\n\nAl-Shabab suicide bombers attacked a base "
+             "north of Kismayo early Sunday, killing at least nine soldiers, regional officials said. The militants "
+             "then stormed the base.", "retold", published=dt.date(2017, 9, 4),
+             source="Example Wire"),
+    Document("retold-elsalin", "Al-Shabab raids base near Mogadishu\n\nAl-Shabab fighters raided a military base "
+             "south of Mogadishu on Sunday, killing 23 Somali government soldiers, security sources said. The army "
+             "said its troops killed 13 militants.", "retold", published=dt.date(2019, 9, 22), source="Example Wire"),
+]
+
+
+def report_result(doc_id: str, place: Location, day: dt.date, claims: list[Claim], actor2: Actor | None = ARMY,
+                  event_type: str = "Battles", sub_type: str = "Armed clash",
+                  published: dt.date | None = None) -> tuple[Document, Result]:
+    """A hand-made document with one extracted event (no NLP needed)."""
+    text = " ".join(c.sentence for c in claims) or "Fighting was reported."
+    killed = [c.count or 0 for c in claims if c.kind == "killed" and not c.superseded]
+    event = Event(0, event_type, sub_type, DateResolution(day, precision="day", reason="given"), place, SHABAAB,
+                  actor2, claims, [text], min(killed, default=0), min(killed, default=None),
+                  max(killed, default=None), salience=1.5, notes=["made by hand"])
+    doc = Document(doc_id, text, f"test:{doc_id}", published=published or day + dt.timedelta(days=1),
+                   source="Example Wire")
+    return doc, Result(doc_id, "en", [Article(None, None, text, doc.published)], [event], origin=doc.origin)
+
+
+def killed(n: int, claimant: str | None, subject: str = "people", sentence: str | None = None) -> Claim:
+    """A claim of n killed."""
+    written = f"{n} {subject}"
+    return Claim("killed", n, written, "exact", "text", 0, len(written), sentence or f"{written} were killed.",
+                 subject=subject, claimant=claimant)
+
+
+def snapshot(store: Store) -> list[tuple]:
+    """Everything that must not depend on ingest order: events, their reports, tolls and claims."""
+    return [(e.id, e.event_type, e.sub_event_type, e.date.date, e.location, e.actor1, e.actor2, e.fatalities,
+             e.fatalities_low, e.fatalities_high, sorted(r.id for r in e.reports),
+             sorted((r.id, i, c.count, c.superseded) for r in e.reports for i, c in enumerate(r.event.claims)))
+            for e in store.events()]
+
+
+# --- schema and round trips -----------------------------------------------------------------
+
+
+def test_store_migrations_are_recorded_once(db_url):
+    with Store.open(db_url) as first:
+        assert first.migrations() == ["0001_initial"]
+    with Store.open(db_url) as again:
+        assert again.migrate() == [] and again.migrations() == ["0001_initial"]
+
+
+@pytest.mark.parametrize("url_form", ["plain", "sqlite_url", "env"])
+def test_store_opens_sqlite_from_path_url_or_env(tmp_path, monkeypatch, url_form):
+    path = tmp_path / "x.db"
+    monkeypatch.setenv("SITREP_DB", str(path))
+    url = {"plain": str(path), "sqlite_url": f"sqlite:///{path}", "env": None}[url_form]
+    with Store.open(url) as s:
+        s.add(*report_result("a", KISMAYO, dt.date(2017, 9, 3), [killed(7, "officials")]))
+    assert path.exists() and sqlite3.connect(path).execute("SELECT COUNT(*) FROM documents").fetchone() == (1,)
+
+
+def test_store_then_load_returns_the_same_reports(store):
+    doc, result = report_result("a", KISMAYO, dt.date(2017, 9, 3), [killed(7, "officials", "soldiers"), killed(26, "Al-Shabab", "troops")])
+    assert store.add(doc, result) == "stored"
+    (event,) = store.events()
+    (report,) = event.reports
+    assert report.event == result.events[0]
+    assert (report.document_id, report.source, report.published, report.extractor_version) == ("a", "Example Wire", doc.published, __version__)
+    (stored,) = store.documents()
+    assert stored.document == doc and stored.extractor_version == __version__
+
+
+names = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=20)
+claims_strategy = st.builds(
+    Claim, kind=st.sampled_from(["killed", "injured", "arrested"]), count=st.none() | st.integers(0, 10**6),
+    as_written=names, qualifier=st.sampled_from(["exact", "at_least", "vague"]), field=st.sampled_from(["headline", "text"]),
+    start=st.integers(0, 500), end=st.integers(0, 500), sentence=names, count_high=st.none() | st.integers(0, 10**6),
+    subject=st.none() | names, claimant=st.none() | names, part_of=st.none() | st.integers(0, 3), superseded=st.booleans(),
+    article=st.just(0), sentence_start=st.integers(0, 500))
+events_strategy = st.builds(
+    Event, article=st.just(0), event_type=st.just("Battles"), sub_event_type=st.sampled_from(["Armed clash", None]),
+    date=st.builds(DateResolution, st.dates(dt.date(1990, 1, 1), dt.date(2030, 1, 1)), st.none(), st.just("day"), names),
+    location=st.sampled_from([KISMAYO, MOGADISHU, None]), actor1=st.builds(Actor, names, st.sampled_from([None, "Rebel group"]), st.none() | names),
+    actor2=st.none(), claims=st.lists(claims_strategy, max_size=4), evidence=st.lists(names, max_size=3),
+    fatalities=st.integers(0, 1000), fatalities_low=st.none() | st.integers(0, 1000), fatalities_high=st.none() | st.integers(0, 1000),
+    salience=st.floats(0, 100), notes=st.lists(names, max_size=2))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(event=events_strategy, text=names)
+def test_store_then_load_returns_the_same_events(tmp_path_factory, event, text):
+    path = tmp_path_factory.mktemp("h") / "h.db"
+    with Store.open(str(path)) as store:
+        doc = Document("d1", text, "hyp", published=dt.date(2020, 1, 1))
+        store.add(doc, Result("d1", "en", [Article("h", None, text)], [event]))
+        (merged,) = store.events()
+        assert merged.reports[0].event == event
+        assert store.documents()[0].document == doc
+
+
+# --- idempotence, updates, reprocessing -------------------------------------------------------------
+
+
+def test_store_same_document_twice_changes_nothing(store):
+    pair = report_result("a", KISMAYO, dt.date(2017, 9, 3), [killed(7, "officials")])
+    assert store.add(*pair) == "stored"
+    before = (store.counts(), snapshot(store))
+    assert store.add(*pair) == "unchanged"
+    assert (store.counts(), snapshot(store)) == before
+
+
+def test_store_changed_document_replaces_its_reports(store):
+    store.add(*report_result("a", KISMAYO, dt.date(2017, 9, 3), [killed(7, "officials")]))
+    assert store.add(*report_result("a", KISMAYO, dt.date(2017, 9, 3), [killed(9, "officials")])) == "updated"
+    (event,) = store.events()
+    assert event.fatalities == 9 and store.counts()["reports"] == 1 and store.check() == []
+
+
+def test_store_reprocess_replaces_old_versions_without_duplicates(store, extractor):
+    for doc in RETOLD:
+        store.add(doc, extractor.extract(doc), extractor_version="0.0.1")
+    before = snapshot(store)
+    assert {s.extractor_version for s in store.documents()} == {"0.0.1"}
+    outcomes = list(reprocess(store, lambda: extractor))
+    assert [o.outcome for o in outcomes] == ["updated", "updated"]
+    assert {s.extractor_version for s in store.documents()} == {__version__}
+    assert snapshot(store) == before and store.check() == []
+    assert all(r.extractor_version == __version__ for e in store.events() for r in e.reports)
+    assert list(reprocess(store, lambda: extractor)) == []
+
+
+# --- queries ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def two_events(store):
+    store.add(*report_result("kis", KISMAYO, dt.date(2017, 9, 3), [killed(7, "officials", "soldiers", "Seven soldiers died at the base.")],
+                             event_type="Explosions/Remote violence", sub_type="Suicide bomb"))
+    store.add(*report_result("mog", MOGADISHU, dt.date(2019, 9, 22), [killed(20, "security sources", "soldiers")], actor2=None))
+    return store
+
+
+@pytest.mark.parametrize("filters, expected", [
+    (EventFilter(), ["kis", "mog"]),
+    (EventFilter(country="so"), ["kis", "mog"]),
+    (EventFilter(country="Kenya"), []),
+    (EventFilter(admin1="banadir"), ["mog"]),
+    (EventFilter(event_type="Battles"), ["mog"]),
+    (EventFilter(sub_event_type="Suicide bomb"), ["kis"]),
+    (EventFilter(date_from=dt.date(2018, 1, 1)), ["mog"]),
+    (EventFilter(date_to=dt.date(2017, 9, 3)), ["kis"]),
+    (EventFilter(actor="military forces"), ["kis"]),
+    (EventFilter(actor="shabaab"), ["kis", "mog"]),
+    (EventFilter(min_fatalities=10), ["mog"]),
+    (EventFilter(text="AT THE BASE"), ["kis"]),
+    (EventFilter(text="100%_"), []),
+    (EventFilter(limit=1), ["kis"]),
+    (EventFilter(limit=1, offset=1), ["mog"]),
+    (EventFilter(offset=1), ["mog"]),
+])
+def test_store_events_filters(two_events, filters, expected):
+    found = two_events.events(filters)
+    assert [e.reports[0].document_id for e in found] == expected
+
+
+def test_store_event_by_id_or_prefix(two_events):
+    first = two_events.events()[0]
+    assert two_events.event(first.id).reports[0].document_id == "kis"
+    assert two_events.event(first.id[:8]).id == first.id
+    assert two_events.event("ev-nothing") is None
+
+
+# --- merging in the store -----------------------------------------------------------------------
+
+
+def test_store_merges_reports_of_one_incident_across_documents(store):
+    store.add(*report_result("a", KISMAYO, dt.date(2017, 9, 3), [killed(7, "regional officials", "soldiers")]))
+    store.add(*report_result("b", KISMAYO, dt.date(2017, 9, 4), [killed(26, "Al-Shabab", "soldiers")]))
+    store.add(*report_result("c", MOGADISHU, dt.date(2017, 9, 3), [killed(3, "police")]))
+    events = store.events()
+    assert sorted(len(e.reports) for e in events) == [1, 2]
+    (pair,) = [e for e in events if len(e.reports) == 2]
+    assert (pair.fatalities, pair.fatalities_low, pair.fatalities_high) == (7, 7, 26)
+    assert any("places 0.0 km apart" in why for why in pair.reasons)
+
+
+def test_store_newer_figure_from_same_claimant_supersedes_across_documents(store):
+    store.add(*report_result("day1", KISMAYO, dt.date(2017, 9, 3), [killed(8, "Syrian Observatory")]))
+    store.add(*report_result("day2", KISMAYO, dt.date(2017, 9, 3), [killed(12, "Syrian Observatory")],
+                             published=dt.date(2017, 9, 6)))
+    (event,) = store.events()
+    assert (event.fatalities, event.fatalities_low, event.fatalities_high) == (12, 12, 12)
+    history = {(r.document_id, c.count, c.superseded) for r in event.reports for c in r.event.claims}
+    assert history == {("day1", 8, True), ("day2", 12, False)}
+    assert any("superseded" in why for why in event.reasons)
+
+
+def test_store_dev_articles_merge_the_same_in_any_order(db_url, extractor, dev_documents, tmp_path):
+    results = {d.id: extractor.extract(d) for d in [*dev_documents, *RETOLD]}
+    docs = [*dev_documents, *RETOLD]
+    snaps = []
+    for seed in (1, 2):
+        order = docs[:]
+        random.Random(seed).shuffle(order)
+        url = db_url if seed == 1 else str(tmp_path / "second.db")
+        with Store.open(url) as s:
+            for d in order:
+                s.add(d, results[d.id])
+            assert s.check() == []
+            snaps.append(snapshot(s))
+    assert snaps[0] == snaps[1]
+    merged = [e for e in snaps[0] if len(e[10]) > 1]
+    assert {tuple(sorted(ids)) for *_, ids, _claims in merged} >= {("dev-010/0", "retold-kismayo/0"), ("dev-011/0", "retold-elsalin/0")}
+
+
+# --- faults -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("held, expect_ok", [(0.5, True), (2.5, False)])
+def test_store_waits_for_a_lock_then_succeeds_or_fails_clearly(db_url, held, expect_ok):
+    with Store.open(db_url, lock_timeout=1.5) as store:
+        if db_url.startswith("postgresql"):
+            import psycopg
+
+            other = psycopg.connect(db_url, autocommit=True)
+            other.execute("SELECT pg_advisory_lock(%s)", (PG_LOCK_KEY,))
+            release = lambda: other.execute("SELECT pg_advisory_unlock(%s)", (PG_LOCK_KEY,))  # noqa: E731
+        else:
+            other = sqlite3.connect(db_url, isolation_level=None, check_same_thread=False)
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("INSERT INTO sources (name) VALUES ('holding the lock')")
+            release = lambda: other.execute("COMMIT")  # noqa: E731
+        timer = threading.Timer(held, release)
+        timer.start()
+        try:
+            pair = report_result("a", KISMAYO, dt.date(2017, 9, 3), [killed(7, "officials")])
+            if expect_ok:
+                assert store.add(*pair) == "stored"
+            else:
+                with pytest.raises(StoreLocked, match="locked|lock"):
+                    store.add(*pair)
+        finally:
+            timer.join()
+            other.close()
+        assert store.counts()["documents"] == (1 if expect_ok else 0) and store.check() == []
+
+
+def write_jsonl(path: Path, n: int, bad_line: bool = False) -> list[str]:
+    """n small news items as JSONL (one incident per town and day, some reported twice); their ids."""
+    towns = ["Maiduguri", "Kismayo", "Mogadishu", "Kunduz", "Idlib", "Homs", "Gao", "Mopti"]
+    lines, ids = [], []
+    for i in range(n):
+        town, day = towns[i % len(towns)], 1 + (i // (2 * len(towns))) % 27
+        text = (f"Gunmen killed {2 + i % 5} villagers in an attack near {town} on 2023-03-{day:02d}, "
+                f"police said. Report number {i}.")
+        lines.append(json.dumps({"id": f"n{i:04d}", "text": text, "published": f"2023-03-{day + 1:02d}", "source": "Wire"}))
+        ids.append(f"n{i:04d}")
+        if bad_line and i == n // 2:
+            lines.append('{"id": "broken", "text": ')
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    return ids
+
+
+def sitrep_ingest(*args: str) -> subprocess.Popen:
+    """`sitrep ingest` in a fresh process."""
+    return subprocess.Popen([*SITREP, "ingest", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def test_store_kill_during_ingest_then_rerun_loses_and_duplicates_nothing(tmp_path, extractor):
+    jsonl, db = tmp_path / "news.jsonl", tmp_path / "k.db"
+    ids = write_jsonl(jsonl, 300)
+    proc = sitrep_ingest("--db", str(db), str(jsonl))
+    deadline = time.monotonic() + 120
+    stored = 0
+    while time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+        try:
+            stored = sqlite3.connect(db, timeout=5).execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+        except sqlite3.OperationalError:
+            continue
+        if stored >= 40:
+            proc.kill()  # SIGKILL: no cleanup runs
+            break
+    proc.wait()
+    assert proc.returncode == -9, "the ingest finished before it could be killed"
+    with Store.open(str(db)) as s:
+        assert 40 <= s.counts()["documents"] < 300 and s.check() == []
+    rerun = sitrep_ingest("--db", str(db), str(jsonl))
+    _, err = rerun.communicate(timeout=300)
+    assert rerun.returncode == 0, err
+    assert "unchanged" in err
+    with Store.open(str(db)) as s:
+        assert sorted(d.document.id for d in s.documents()) == ids
+        assert s.check() == []
+        counts, after = s.counts(), snapshot(s)
+    with Store.open(str(tmp_path / "ref.db")) as ref:
+        for outcome in ingest_documents(ref, read(jsonl), lambda: extractor):
+            assert outcome.outcome == "stored"
+        assert ref.counts() == counts and snapshot(ref) == after
+
+
+def read(path: Path):
+    from sitrep.ingest import read_inputs
+
+    return read_inputs([str(path)])
+
+
+def test_store_two_ingests_at_once_give_the_same_events_as_one(db_url, tmp_path, extractor):
+    first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    write_jsonl(first, 48)
+    lines = first.read_text("utf-8").splitlines()
+    second.write_text("\n".join(lines[::-1]) + "\n", "utf-8")  # the same documents, the other way round
+    procs = [sitrep_ingest("--db", db_url, str(p)) for p in (first, second)]
+    for p in procs:
+        _, err = p.communicate(timeout=300)
+        assert p.returncode == 0, err
+    with Store.open(db_url) as s:
+        assert s.check() == [] and s.counts()["documents"] == 48
+        together = snapshot(s)
+    with Store.open(str(tmp_path / "ref.db")) as ref:
+        list(ingest_documents(ref, read(first), lambda: extractor))
+        assert snapshot(ref) == together
+
+
+def test_store_malformed_jsonl_line_is_reported_and_the_rest_stored(tmp_path):
+    jsonl, db = tmp_path / "news.jsonl", tmp_path / "m.db"
+    ids = write_jsonl(jsonl, 6, bad_line=True)
+    proc = sitrep_ingest("--db", str(db), str(jsonl))
+    _, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0
+    errors = [line for line in err.splitlines() if line.startswith("sitrep: error:")]
+    assert len(errors) == 1 and "news.jsonl:5" in errors[0] and "malformed JSON" in errors[0]
+    assert "6 stored" in err and "1 failed" in err
+    with Store.open(str(db)) as s:
+        assert sorted(d.document.id for d in s.documents()) == ids
