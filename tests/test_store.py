@@ -362,3 +362,21 @@ def test_store_malformed_jsonl_line_is_reported_and_the_rest_stored(tmp_path):
     assert "6 stored" in err and "1 failed" in err
     with Store.open(str(db)) as s:
         assert sorted(d.document.id for d in s.documents()) == ids
+
+
+def test_store_cli_events_and_show_print_reports_and_reasons(tmp_path, capsys):
+    from sitrep.cli import main
+
+    db = str(tmp_path / "c.db")
+    with Store.open(db) as s:
+        s.add(*report_result("a", KISMAYO, dt.date(2017, 9, 3), [killed(7, "regional officials", "soldiers")]))
+        s.add(*report_result("b", KISMAYO, dt.date(2017, 9, 3), [killed(26, "Al-Shabab", "soldiers")]))
+    assert main(["events", "--db", db, "--format", "json"]) == 0
+    (event,) = json.loads(capsys.readouterr().out)
+    assert (event["fatalities_low"], event["fatalities_high"], len(event["reports"])) == (7, 26, 2)
+    assert main(["events", "--db", db, "--format", "csv", "--min-fatalities", "8"]) == 0
+    assert capsys.readouterr().out.count("\n") == 1  # the header only
+    assert main(["show", "--db", db, event["id"][:9]]) == 0
+    out = capsys.readouterr().out
+    assert "why merged:" in out and "b/0 merged with a/0" in out and "Al-Shabab" in out
+    assert main(["show", "--db", db, "ev-missing"]) == 1
