@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
@@ -116,3 +117,19 @@ def test_article_too_long_for_the_parser_is_skipped_not_fatal(tmp_path, capsys):
     assert code == 0 and len(docs) == 2
     assert docs[0]["events"] == [] and docs[1]["events"]
     assert "a_huge.txt" in err and "character" in err and "limit" in err
+
+
+def test_ingest_then_export_acled_csv_and_geojson(tmp_path, capsys):
+    import csv
+
+    db = str(tmp_path / "t.db")
+    (tmp_path / "a.txt").write_text(STORY, "utf-8")
+    assert run(capsys, "ingest", "--db", db, "--published", "2024-05-10", str(tmp_path / "a.txt"))[0] == 0
+    code, out, _ = run(capsys, "export", "--db", db, "--format", "acled-csv")
+    (row,) = list(csv.DictReader(io.StringIO(out)))
+    assert code == 0 and row["event_date"] == "2024-05-07" and row["fatalities"] == "4"
+    assert row["country"] == "Nigeria" and row["event_id_cnty"].startswith("NGA")
+    run(capsys, "export", "--db", db, "--format", "geojson", "-o", str(tmp_path / "e.geojson"))
+    features = json.loads((tmp_path / "e.geojson").read_text("utf-8"))["features"]
+    assert len(features) == 1 and features[0]["geometry"]["type"] == "Point"
+    assert run(capsys, "export", "--db", db, "--format", "parquet")[0] == 2  # binary needs -o

@@ -44,7 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     db_help = "database: a SQLite path or sqlite:///PATH, or postgresql://… (default $SITREP_DB or ./sitrep.db)"
     ing = sub.add_parser("ingest", help="extract documents and keep them, their reports and merged events in a database")
-    ing.add_argument("inputs", nargs="+", help="text, HTML or JSONL files, folders, or '-' for stdin")
+    ing.add_argument("inputs", nargs="+", help="text, HTML or JSONL files, folders, http(s) URLs, or '-' for stdin")
     ing.add_argument("--db", help=db_help)
     ing.add_argument("--published", type=_date, help="publication date (YYYY-MM-DD) for inputs that carry none")
 
@@ -62,6 +62,14 @@ def build_parser() -> argparse.ArgumentParser:
     evs.add_argument("--limit", type=int, help="at most this many events")
     evs.add_argument("--offset", type=int, default=0, help="skip this many events first")
     evs.add_argument("--format", choices=("table", "csv", "json"), default="table", help="table (default), csv or json")
+
+    exp = sub.add_parser("export", help="write merged events as ACLED CSV, CSV, GeoJSON, JSONL or Parquet")
+    exp.add_argument("--db", help=db_help)
+    exp.add_argument("--format", required=True, choices=("acled-csv", "csv", "geojson", "jsonl", "parquet"))
+    exp.add_argument("-o", "--output", type=Path, help="file to write (default stdout; required for parquet)")
+    for action in evs._actions:  # the same filters as `sitrep events`
+        if action.dest not in ("help", "db", "format") and action.option_strings:
+            exp._add_action(action)
 
     show = sub.add_parser("show", help="one merged event: its reports, claims, sources and merge reasons")
     show.add_argument("event", help="event id (or an unambiguous prefix)")
@@ -195,7 +203,7 @@ def _open_store(args: argparse.Namespace):
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     """Extract and store documents; exit non-zero only when nothing at all was read."""
-    from sitrep.ingest import JSONL_SUFFIXES, read_inputs
+    from sitrep.ingest import JSONL_SUFFIXES
     from sitrep.pipeline import Extractor
     from sitrep.store import ingest_documents
 
@@ -203,13 +211,58 @@ def cmd_ingest(args: argparse.Namespace) -> int:
                  for i in args.inputs)
     progress = Progress(show=batchy)
     with _open_store(args) as store:
-        items = read_inputs(args.inputs, args.published, stdin=sys.stdin.buffer)
+        items = _documents(args.inputs, args.published)
         for outcome in ingest_documents(store, items, Extractor):
             progress.update(outcome)
         progress._clear()
         print(progress.summary(store.url, store.counts()["events"]), file=sys.stderr)
     read = sum(n for k, n in progress.counts.items() if k != "failed")
     return 0 if read else 1
+
+
+FILTER_KEYS = ("country", "admin1", "event_type", "sub_event_type", "date_from", "date_to", "actor", "min_fatalities",
+               "text", "limit", "offset")
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write the merged events matching the filters in one export format."""
+    from sitrep import export
+    from sitrep.store import EventFilter
+
+    if args.format == "parquet" and args.output is None:
+        print("sitrep: error: parquet is binary: give a file with -o", file=sys.stderr)
+        return 2
+    with _open_store(args) as store:
+        found = store.events(EventFilter(**{k: getattr(args, k) for k in FILTER_KEYS}))
+    if args.output is None:
+        export.write_events(found, args.format, sys.stdout)
+    elif args.format == "parquet":
+        export.write_events(found, args.format, args.output)
+    else:
+        with args.output.open("w", encoding="utf-8", newline="") as out:
+            export.write_events(found, args.format, out)
+    print(f"sitrep: exported {len(found)} event(s) as {args.format}", file=sys.stderr)
+    return 0
+
+
+def _documents(inputs: Sequence[str], published: dt.date | None):
+    """Documents from files, folders, stdin and http(s) URLs (fetched, wire origin as source)."""
+    from sitrep import feeds, syndication
+    from sitrep.ingest import read_inputs
+    from sitrep.model import InputError
+
+    for name in inputs:
+        if name.startswith(("http://", "https://")):
+            try:
+                doc = feeds.fetch(name)
+            except InputError as exc:
+                yield exc
+                continue
+            doc.source = syndication.wire_origin(doc.text) or doc.source
+            doc.published = doc.published or published
+            yield doc
+        else:
+            yield from read_inputs([name], published, stdin=sys.stdin.buffer)
 
 
 def cmd_events(args: argparse.Namespace) -> int:
@@ -219,8 +272,7 @@ def cmd_events(args: argparse.Namespace) -> int:
 
     from sitrep.store import EventFilter
 
-    keys = ("country", "admin1", "event_type", "sub_event_type", "date_from", "date_to", "actor", "min_fatalities",
-            "text", "limit", "offset")
+    keys = FILTER_KEYS
     with _open_store(args) as store:
         found = store.events(EventFilter(**{k: getattr(args, k) for k in keys}))
     rows = [_event_row(e) for e in found]
@@ -339,7 +391,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     args = build_parser().parse_args(argv)
     handler = {"extract": cmd_extract, "eval": cmd_eval, "info": cmd_info, "ingest": cmd_ingest,
-               "events": cmd_events, "show": cmd_show, "reprocess": cmd_reprocess}[args.command]
+               "events": cmd_events, "export": cmd_export, "show": cmd_show, "reprocess": cmd_reprocess}[args.command]
     try:
         return handler(args)
     except StoreError as exc:
