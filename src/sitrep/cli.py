@@ -270,6 +270,7 @@ def cmd_events(args: argparse.Namespace) -> int:
     import csv
     import json
 
+    from sitrep import export
     from sitrep.store import EventFilter
 
     keys = FILTER_KEYS
@@ -277,7 +278,7 @@ def cmd_events(args: argparse.Namespace) -> int:
         found = store.events(EventFilter(**{k: getattr(args, k) for k in keys}))
     rows = [_event_row(e) for e in found]
     if args.format == "json":
-        json.dump([_event_dict(e) for e in found], sys.stdout, ensure_ascii=False, indent=2)
+        json.dump([export.event_dict(e) for e in found], sys.stdout, ensure_ascii=False, indent=2)
         print()
     elif args.format == "csv":
         writer = csv.DictWriter(sys.stdout, fieldnames=list(EVENT_COLUMNS), lineterminator="\n")
@@ -302,22 +303,6 @@ def _event_row(e) -> dict[str, object]:
         "actor1": e.actor1.name if e.actor1 else "", "actor2": e.actor2.name if e.actor2 else "",
         "fatalities": e.fatalities, "fatalities_low": "" if e.fatalities_low is None else e.fatalities_low,
         "fatalities_high": "" if e.fatalities_high is None else e.fatalities_high, "reports": len(e.reports),
-    }
-
-
-def _event_dict(e) -> dict[str, object]:
-    """One merged event as JSON: the contract's event fields, with its reports and their claims."""
-    return {
-        "id": e.id, "event_type": e.event_type, "sub_event_type": e.sub_event_type,
-        "date": e.date.date.isoformat() if e.date.date else None,
-        "date_end": e.date.date_end.isoformat() if e.date.date_end else None, "date_precision": e.date.precision,
-        "location": e.location.to_dict() if e.location else None,
-        "actor1": e.actor1.to_dict() if e.actor1 else None, "actor2": e.actor2.to_dict() if e.actor2 else None,
-        "fatalities": e.fatalities, "fatalities_low": e.fatalities_low, "fatalities_high": e.fatalities_high,
-        "reasons": e.reasons,
-        "reports": [{"id": r.id, "document": r.document_id, "source": r.source, "url": r.url,
-                     "published": r.published.isoformat() if r.published else None,
-                     "extractor_version": r.extractor_version, **r.event.to_dict()} for r in e.reports],
     }
 
 
