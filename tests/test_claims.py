@@ -81,6 +81,12 @@ def test_claims_offsets_slice_back_to_the_figure(nlp):
         ("\"Two of the policemen died,\" said Raza Mohammad, a police official.", "Raza Mohammad, a police official"),
         ("Israeli strikes killed 71 fighters in Palmyra, a monitor said Thursday.", "Syrian Observatory for Human Rights"),
         ("A car bomb killed five people in the city.", None),
+        # the parser leaves "said" without a subject: the words between the comma and the verb speak
+        ("Twelve people were killed in Thursday's air strike on a market in Idlib, Syria, the Syrian Observatory "
+         "for Human Rights said on Saturday.", "Syrian Observatory for Human Rights"),
+        # "the toll from <an event>" names no source
+        ("The death toll from an air strike on a market in Idlib on Thursday has risen to 12, according to the "
+         "Syrian Observatory for Human Rights.", "Syrian Observatory for Human Rights"),
     ],
 )
 def test_claims_claimant(nlp, text, claimant):
@@ -126,6 +132,33 @@ def test_claims_toll_rose_supersedes_the_same_claimants_figure(nlp):
     assert [f.claim.superseded for f in found] == [True, False]
     toll = tally(found)
     assert (toll.fatalities, toll.low, toll.high) == (12, 12, 12)
+
+
+@pytest.mark.parametrize("text", [
+    "The toll from Thursday's air strike on a market in Idlib, Syria rose to 12, the Syrian Observatory said.",
+    "The death toll from the bombing of the market has now risen to 12, officials said.",
+])
+def test_claims_toll_far_before_its_count_gives_the_kind(nlp, text):
+    (found,) = read(nlp, text)
+    assert (found.claim.kind, found.claim.count) == ("killed", 12)
+
+
+def test_claims_an_earlier_toll_named_as_such_is_superseded(nlp):
+    found = read(nlp, "Twelve people were killed in the strike, the monitor said, raising its earlier toll of eight.")
+    assert [(f.claim.count, f.claim.superseded) for f in found] == [(12, False), (8, True)]
+    assert tally(found).fatalities == 12
+
+
+def test_claims_toll_rose_supersedes_the_articles_own_earlier_figure(nlp):
+    found = read(nlp, "An air strike killed eight people in the market. By Friday the toll had risen to 12, the "
+                      "monitor said.")
+    assert [(f.claim.count, f.claim.superseded) for f in found] == [(8, True), (12, False)]
+
+
+def test_claims_toll_rose_leaves_another_claimants_figure_standing(nlp):
+    found = read(nlp, "Police said eight people were killed. The toll rose to 12, hospital officials said.")
+    assert [f.claim.superseded for f in found] == [False, False]
+    assert (tally(found).low, tally(found).high) == (8, 12)
 
 
 def test_tally_conflicting_claimants_take_the_lowest(nlp):

@@ -337,3 +337,33 @@ def test_parse_interval(text, seconds):
 def test_parse_interval_rejects_nonsense(text):
     with pytest.raises(ValueError, match="not an interval"):
         feeds.parse_interval(text)
+
+
+# --- the `sitrep watch` command over a store -------------------------------------------------------
+
+
+def test_watch_command_ingests_new_items_once_across_runs(server, tmp_path, capsys):
+    from sitrep.cli import main
+    from sitrep.store import Store
+
+    db = str(tmp_path / "watch.db")
+    feed_urls = [server.url("/feed.rss"), server.url("/bad.xml"), _closed_port_url()]
+    assert main(["watch", *feed_urls, "--once", "--db", db, "--timeout", "2"]) == 0
+    err = capsys.readouterr().err
+    assert "round 1: 1 new item(s), 0 failed" in err and err.count("sitrep: error:") == 2
+    server.routes["/feed.rss"] = feeds_route([("a2", "/second.html", "Second strike"), ("a1", "/page.html", "Market strike")])
+    assert main(["watch", *feed_urls, "--once", "--db", db, "--timeout", "2"]) == 0  # a new process: the store remembers
+    assert "round 1: 1 new item(s)" in capsys.readouterr().err
+    assert server.hits["/page.html"] == 1 and server.hits["/second.html"] == 1
+    with Store.open(db) as store:
+        docs = store.documents()
+        assert sorted(d.document.url for d in docs) == [server.url("/page.html"), server.url("/second.html")]
+        places = {e.location.name for e in store.events() if e.location}
+    assert len(places) == 2, places
+
+
+def test_watch_command_refuses_a_bad_interval(capsys):
+    from sitrep.cli import main
+
+    assert main(["watch", "http://127.0.0.1:9/feed.rss", "--every", "soon"]) == 2
+    assert "--every" in capsys.readouterr().err

@@ -174,7 +174,10 @@ def test_merge_event_id_comes_from_the_smallest_report_id():
 
 REPORTS = [made("a/0", claims=(said(5, "x"),)), made("b/0", day=21, claims=(said(7, "y"),)),
            made("c/0", day=22, claims=(said(9, "x"),), published=23), made("d/0", place=HOMS),
-           made("e/0", day=23, actor1="United States"), made("f/0", day=21, actor1="Unidentified Armed Group (Syria)")]
+           made("e/0", day=23, actor1="United States"), made("f/0", day=21, actor1="Unidentified Armed Group (Syria)"),
+           # an unnamed report between two rival named ones of the same day and place
+           made("g/0", day=25, actor1="Hezbollah"), made("h/0", day=25, actor1="Hamas"),
+           made("i/0", day=25, actor1="Unidentified Armed Group (Syria)")]
 
 
 @settings(max_examples=30, deadline=None)
@@ -188,5 +191,20 @@ def test_merge_clusters_do_not_depend_on_order(order):
 def test_merge_chains_of_links_form_one_event():
     events = cluster(REPORTS)
     sizes = sorted(len(e.reports) for e in events)
-    assert sizes == [1, 1, 4]
+    assert sizes == [1, 1, 1, 1, 1, 4]
     assert len(list(itertools.chain.from_iterable(e.reports for e in events))) == len(REPORTS)
+
+
+def test_merge_an_unnamed_actor_never_bridges_rival_named_ones():
+    events = {tuple(sorted(r.id for r in e.reports)): e for e in cluster(REPORTS)}
+    assert {("g/0",), ("h/0",), ("i/0",)} <= set(events)
+    (note,) = events[("i/0",)].reasons
+    assert "not merged with g/0 (hezbollah); h/0 (hamas)" in note
+
+
+def test_merge_an_unnamed_actor_joins_the_one_named_event_it_can_be():
+    events = cluster([made("g/0", day=25, actor1="Hezbollah"), made("i/0", day=25, actor1="Unidentified Armed Group (Syria)"),
+                      made("j/0", day=25, actor1=None)])
+    (event,) = events
+    assert event.actor1.name == "Hezbollah" and any("Unidentified Armed Group (Syria) ~ Hezbollah" in why
+                                                     or "Hezbollah ~ Unidentified" in why for why in event.reasons)

@@ -19,7 +19,9 @@ from hypothesis import strategies as st
 
 from sitrep import __version__
 from sitrep.model import Actor, Article, Claim, DateResolution, Document, Event, Location, Result
-from sitrep.store import PG_LOCK_KEY, EventFilter, Store, StoreLocked, ingest_documents, reprocess
+from sitrep.store import (
+    MIGRATIONS, PG_LOCK_KEY, EventFilter, FeedItems, Store, StoreLocked, ingest_documents, reprocess,
+)
 
 KISMAYO = Location("Kismayo", "Jubbada Hoose", "Somalia", "SO", -0.35817, 42.54536, 55671, "town")
 MOGADISHU = Location("Mogadishu", "Banadir", "Somalia", "SO", 2.03711, 45.34375, 53654, "town")
@@ -72,10 +74,25 @@ def snapshot(store: Store) -> list[tuple]:
 
 
 def test_store_migrations_are_recorded_once(db_url):
+    names = [name for name, _ in MIGRATIONS]
     with Store.open(db_url) as first:
-        assert first.migrations() == ["0001_initial"]
+        assert first.migrations() == names
     with Store.open(db_url) as again:
-        assert again.migrate() == [] and again.migrations() == ["0001_initial"]
+        assert again.migrate() == [] and again.migrations() == names
+
+
+def test_store_upgrades_an_older_database_keeping_its_rows(db_url, monkeypatch):
+    monkeypatch.setattr("sitrep.store.MIGRATIONS", MIGRATIONS[:1])
+    with Store.open(db_url) as old:  # a database written before the later migrations existed
+        old._exec("INSERT INTO documents (id, content_hash, origin, text, extractor_version, ingested_at) "
+                  "VALUES ('old', 'h', 'test:old', 'Gunmen killed four villagers.', '0.0.1', '2024-01-01')")
+    monkeypatch.setattr("sitrep.store.MIGRATIONS", MIGRATIONS)
+    with Store.open(db_url) as new:
+        assert new.migrations() == [name for name, _ in MIGRATIONS]
+        (kept,) = new.documents()
+        assert (kept.document.id, kept.document.text, kept.extractor_version) == ("old", "Gunmen killed four villagers.", "0.0.1")
+        new.add(*report_result("b", KISMAYO, dt.date(2017, 9, 3), [killed(9, "police")]))
+        assert len(new.documents()) == 2 and new.check() == []
 
 
 @pytest.mark.parametrize("url_form", ["plain", "sqlite_url", "env"])
@@ -224,6 +241,20 @@ def test_store_newer_figure_from_same_claimant_supersedes_across_documents(store
     assert any("superseded" in why for why in event.reasons)
 
 
+def test_store_toll_rose_in_a_later_article_supersedes_the_first(store, extractor):
+    first = Document("idlib-thu", "An air strike hit a market in Idlib, Syria on Thursday, killing eight people, the "
+                     "Syrian Observatory for Human Rights said.", "test", published=dt.date(2024, 2, 29))
+    later = Document("idlib-sat", "The toll from Thursday's air strike on a market in Idlib, Syria rose to 12, the "
+                     "Syrian Observatory for Human Rights said on Saturday.", "test", published=dt.date(2024, 3, 2))
+    for doc in (later, first):
+        store.add(doc, extractor.extract(doc))
+    (event,) = store.events()
+    assert (event.date.date, event.fatalities, event.fatalities_low, event.fatalities_high) == (
+        dt.date(2024, 2, 29), 12, 12, 12)
+    assert {(r.document_id, c.count, c.superseded) for r in event.reports for c in r.event.claims} == {
+        ("idlib-thu", 8, True), ("idlib-sat", 12, False)}
+
+
 def test_store_dev_articles_merge_the_same_in_any_order(db_url, extractor, dev_documents, tmp_path):
     results = {d.id: extractor.extract(d) for d in [*dev_documents, *RETOLD]}
     docs = [*dev_documents, *RETOLD]
@@ -240,6 +271,61 @@ def test_store_dev_articles_merge_the_same_in_any_order(db_url, extractor, dev_d
     assert snaps[0] == snaps[1]
     merged = [e for e in snaps[0] if len(e[10]) > 1]
     assert {tuple(sorted(ids)) for *_, ids, _claims in merged} >= {("dev-010/0", "retold-kismayo/0"), ("dev-011/0", "retold-elsalin/0")}
+
+
+# --- syndication: a wire story republished by several sites is one story ------------------------
+
+
+def wire_documents() -> list[Document]:
+    """Three sites running one AFP story with their own furniture, and Reuters telling it in its own words."""
+    from test_syndication import OTHER_AGENCY, SITE_A, SITE_B, SITE_C
+
+    texts = {"site-a": SITE_A, "site-b": SITE_B, "site-c": SITE_C, "reuters-own": OTHER_AGENCY}
+    return [Document(name, text, f"test:{name}", published=dt.date(2024, 11, 21), source=f"{name}.example")
+            for name, text in texts.items()]
+
+
+def test_store_republished_copies_count_once_whatever_the_order(db_url, extractor, tmp_path):
+    docs = wire_documents()
+    results = {d.id: extractor.extract(d) for d in docs}
+    seen = []
+    for url, order in ((db_url, docs), (str(tmp_path / "reversed.db"), docs[::-1])):
+        with Store.open(url) as s:
+            for d in order:
+                s.add(d, results[d.id])
+            event = max(s.events(), key=lambda e: len(e.reports))
+            copies = {r.document_id: r.copy_of for r in event.reports}
+            seen.append(copies)
+            assert len({r.document_id for r in event.reports}) == 4
+            assert event.independent_reports == 2
+            assert {r.source for r in event.reports} == {"AFP", "Reuters", "site-c.example"}  # site C credits no one
+            assert {r.outlet for r in event.reports} == {f"{d.id}.example" for d in docs}
+    assert seen[0] == seen[1] == {"site-a": None, "site-b": "site-a", "site-c": "site-a", "reuters-own": None}
+
+
+def test_store_replacing_the_first_copy_hands_the_story_to_the_next(store, extractor):
+    docs = wire_documents()[:3]
+    for d in docs:
+        store.add(d, extractor.extract(d))
+    changed = Document("site-a", "Floods cut roads in three provinces, officials said on Saturday.", "test:site-a",
+                       published=dt.date(2024, 11, 21))
+    store.add(changed, extractor.extract(changed))
+    event = max(store.events(), key=lambda e: len(e.reports))
+    assert {r.document_id: r.copy_of for r in event.reports} == {"site-b": None, "site-c": "site-b"}
+    assert event.independent_reports == 1 and store.check() == []
+
+
+# --- feed items seen by `sitrep watch` ------------------------------------------------------------
+
+
+def test_store_remembers_feed_items_across_connections(db_url):
+    with Store.open(db_url) as s:
+        seen = FeedItems(s)
+        assert not seen.seen("https://example.org/a")
+        seen.remember("https://example.org/a", "https://example.org/feed")
+        seen.remember("https://example.org/a", "https://example.org/feed")  # twice is harmless
+    with Store.open(db_url) as s:
+        assert FeedItems(s).seen("https://example.org/a") and not FeedItems(s).seen("https://example.org/b")
 
 
 # --- faults -------------------------------------------------------------------------------------

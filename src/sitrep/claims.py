@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -62,7 +62,11 @@ class Lexicon:
     generic: dict[str, tuple[str, ...]]
     agencies: frozenset[str]
     supersede: list[tuple[str, ...]]
+    supersede_old: list[tuple[str, ...]]
     breakdown: list[tuple[str, ...]]
+    toll_nouns: dict[str, ClaimKind]
+    toll_verbs: frozenset[str]
+    toll_injured: frozenset[str]
 
 
 def _phrases(words: Sequence[str]) -> list[tuple[str, ...]]:
@@ -102,7 +106,11 @@ def lexicon() -> Lexicon:
         generic={k: tuple(v) for k, v in raw["claimants"]["generic"].items()},
         agencies=frozenset(raw["claimants"]["agencies"]),
         supersede=_phrases(raw["supersede"]["cues"]),
+        supersede_old=_phrases(raw["supersede"]["old_cues"]),
         breakdown=_phrases(raw["breakdown"]["cues"]),
+        toll_nouns=raw["toll_subject"]["nouns"],
+        toll_verbs=frozenset(raw["toll_subject"]["verbs"]),
+        toll_injured=frozenset(raw["toll_subject"]["injured"]),
     )
 
 
@@ -231,6 +239,7 @@ class Found:
     group: str  # civilians / state_forces / armed_groups / all (people in general) / other:NOUN
     is_part: bool = False  # introduced as a breakdown ("including 10 children")
     update: bool = False  # introduced as a newer figure ("the toll rose to 12")
+    old: bool = False  # introduced as the figure a newer one replaces ("up from eight", "its earlier toll of eight")
     head: int = -1  # doc index of the counted noun (or the number)
     extras: dict[str, str] = field(default_factory=dict)
 
@@ -289,6 +298,20 @@ def _kinds_before(doc: Doc, pos: int, floor: int, lex: Lexicon) -> list[ClaimKin
         else:
             break
     return kinds[::-1]
+
+
+def _toll_subject(doc: Doc, pos: int, lex: Lexicon) -> list[ClaimKind]:
+    """The kind a toll gives its count from afar: 'The toll from Thursday's strike on … rose to 12'."""
+    verb = doc[pos].head
+    if verb.lower_ in ("to", "at") and verb.i < pos:
+        verb = verb.head
+    if verb.lower_ not in lex.toll_verbs:
+        return []
+    for subject in verb.children:  # the parser may attach a far subject as a modifier ("npadvmod")
+        if subject.dep_ in ("nsubj", "nsubjpass", "npadvmod") and subject.lower_ in lex.toll_nouns:
+            injured = any(t.lower_ in lex.toll_injured for t in subject.lefts)
+            return ["injured" if injured else lex.toll_nouns[subject.lower_]]
+    return []
 
 
 def _head_of(doc: Doc, num: Number, lex: Lexicon) -> tuple[int, int]:
@@ -387,7 +410,7 @@ def extract_sentence(sent: Span, field_name: Field, article: int, context: Claim
             num.singular and (not people or doc[head].tag_ not in ("NN", "NNP"))
         ):
             continue
-        kinds = _kinds_before(doc, num.start, sent.start, lex)
+        kinds = _kinds_before(doc, num.start, sent.start, lex) or _toll_subject(doc, num.start, lex)
         after = _kinds_after(doc, np_end, sent.end, lex)
         if head >= num.end and doc[head].lower_ in lex.kind_heads:
             kinds = [lex.kind_heads[doc[head].lower_]]
@@ -476,7 +499,8 @@ def _make(
         # "three regime forces members": a modifier names the group when the head does not
         modifiers = [lex.subject_groups.get(t.lower_) for t in doc[num.end : head]]
         group = lex.subject_groups.get(low) or next((g for g in modifiers if g and g != "all"), f"other:{low.rstrip('s')}")
-    update = any(" ".join(p) in sent.text.lower() for p in lex.supersede)
+    old = _has_phrase_before(doc, num.start, sent.start, lex.supersede_old, reach=1)
+    update = not old and any(" ".join(p) in sent.text.lower() for p in lex.supersede)
     claim = Claim(
         kind=kind,
         count=num.value if num.qualifier != "vague" else None,
@@ -492,7 +516,7 @@ def _make(
         article=article,
         sentence_start=sent.start_char,
     )
-    found = Found(claim, group, is_part=is_part, update=update, head=head)
+    found = Found(claim, group, is_part=is_part, update=update, old=old, head=head)
     if num.vague_code is not None:
         found.extras["vague_code"] = str(num.vague_code)
     return found
@@ -535,6 +559,20 @@ class ClaimantContext:
                 return clean_name(text)
         return None
 
+    def _comma_speaker(self, sent: Span) -> str | None:
+        """The speaker of '…, the Syrian Observatory said' when the parser gave the verb no subject."""
+        reporting = lexicon().reporting_verbs
+        for verb in sent:
+            if verb.lower_ not in reporting or verb.pos_ != "VERB" or verb.i == sent.start:
+                continue
+            start = verb.i
+            while start > sent.start and sent.doc[start - 1].text not in (",", ";", "—", "–") and verb.i - start < 10:
+                start -= 1
+            words = sent.doc[start : verb.i]
+            if start > sent.start and len(words) and self._can_speak(words.root):
+                return clean_name(words.text)
+        return None
+
     @staticmethod
     def _can_speak(head: Token) -> bool:
         """Whether a subject can make a claim: a person, an organisation, officials — not 'the blast'."""
@@ -557,8 +595,9 @@ class ClaimantContext:
                 speaker = self._subject_of(tok)
                 if speaker:
                     break
+        speaker = speaker or self._comma_speaker(sent)
         via = _phrase_object(sent, lex.according_to)
-        issuer = _phrase_object(sent, lex.by_phrases)
+        issuer = _phrase_object(sent, lex.by_phrases, self._can_speak)
         speaker = self._resolve(speaker) if speaker else None
         if issuer:
             issuer = self._resolve(issuer) or issuer
@@ -619,8 +658,12 @@ def clean_name(text: str) -> str:
     return text.strip(" ,.;:\"'“”‘’")
 
 
-def _phrase_object(sent: Span, phrases: list[tuple[str, ...]]) -> str | None:
-    """The noun phrase after 'according to' (or another cue) in the sentence."""
+def _phrase_object(sent: Span, phrases: list[tuple[str, ...]],
+                   speaker: Callable[[Token], bool] | None = None) -> str | None:
+    """The noun phrase after 'according to' (or another cue) in the sentence; with `speaker`, only one that can speak.
+
+    ("the toll from the ministry" names a source; "the toll from Thursday's air strike" does not.)
+    """
     words = [t.lower_ for t in sent]
     for phrase in phrases:
         n = len(phrase)
@@ -632,7 +675,7 @@ def _phrase_object(sent: Span, phrases: list[tuple[str, ...]]) -> str | None:
                     sent.doc[end].pos_ not in ("VERB", "AUX") or sent.doc[end].dep_ == "amod"
                 ) and end - start < 10:
                     end += 1
-                if end > start:
+                if end > start and (speaker is None or speaker(sent.doc[start:end].root)):
                     return clean_name(sent.doc[start:end].text)
     return None
 
@@ -687,14 +730,20 @@ def link_claims(found: list[Found]) -> list[Claim]:
         else:
             f.is_part = False
     for i, f in enumerate(found):
-        if not f.update:
-            continue
-        for j in range(i):
-            g = found[j]
-            if (g.claim.kind == f.claim.kind and g.claim.claimant == f.claim.claimant and not g.is_part
-                    and g.group == f.group and g.claim.count != f.claim.count):
-                g.claim.superseded = True
+        if f.update:  # an earlier figure of the same people, from the same claimant or the article's own voice
+            for g in found[:i]:
+                if (_same_toll(f, g) and g.claim.claimant in (f.claim.claimant, None)
+                        and g.claim.count != f.claim.count):
+                    g.claim.superseded = True
+        if f.old:  # "raising its earlier toll of eight": the other figure of the sentence replaces it
+            f.claim.superseded = any(_same_toll(f, g) and not g.old and g.claim.sentence_start == f.claim.sentence_start
+                                     for g in found if g is not f)
     return claims
+
+
+def _same_toll(f: Found, g: Found) -> bool:
+    """Whether two figures count the same people (same kind and group, neither a breakdown)."""
+    return g.claim.kind == f.claim.kind and g.group == f.group and not g.is_part and not f.is_part
 
 
 def _find_total(found: list[Found], i: int) -> int | None:

@@ -75,6 +75,13 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("event", help="event id (or an unambiguous prefix)")
     show.add_argument("--db", help=db_help)
 
+    wat = sub.add_parser("watch", help="poll RSS/Atom feeds and ingest the pages of their new items")
+    wat.add_argument("feeds", nargs="+", help="RSS or Atom feed URLs")
+    wat.add_argument("--every", default="15m", help="how often to read the feeds: 90s, 15m, 1h (default 15m)")
+    wat.add_argument("--db", help=db_help)
+    wat.add_argument("--once", action="store_true", help="read the feeds once, then exit (for cron)")
+    wat.add_argument("--timeout", type=float, default=20.0, help="seconds allowed for each fetch (default 20)")
+
     rep = sub.add_parser("reprocess", help="re-extract stored documents made by another extractor version")
     rep.add_argument("--db", help=db_help)
     rep.add_argument("--all", action="store_true", help="re-extract every stored document")
@@ -246,8 +253,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def _documents(inputs: Sequence[str], published: dt.date | None):
-    """Documents from files, folders, stdin and http(s) URLs (fetched, wire origin as source)."""
-    from sitrep import feeds, syndication
+    """Documents from files, folders, stdin and http(s) URLs (fetched; the site is the outlet)."""
+    from sitrep import feeds
     from sitrep.ingest import read_inputs
     from sitrep.model import InputError
 
@@ -258,7 +265,6 @@ def _documents(inputs: Sequence[str], published: dt.date | None):
             except InputError as exc:
                 yield exc
                 continue
-            doc.source = syndication.wire_origin(doc.text) or doc.source
             doc.published = doc.published or published
             yield doc
         else:
@@ -330,11 +336,14 @@ def cmd_show(args: argparse.Namespace) -> int:
     print(f"   when: {row['date'] or 'date unknown'}   where: {where}")
     print(f"   who: {' vs '.join(a.name for a in (event.actor1, event.actor2) if a) or 'actors unknown'}")
     print(f"   fatalities: {event.fatalities}{span}")
-    print(f"   {len(event.reports)} report(s):")
+    print(f"   {len(event.reports)} report(s) from {event.independent_reports} independent stor"
+          f"{'y' if event.independent_reports == 1 else 'ies'}:")
     for r in event.reports:
         when = r.event.date.date.isoformat() if r.event.date.date else "date unknown"
-        print(f"-- report {r.id}  source: {r.source or 'unknown'}  published: {r.published or 'unknown'}  "
-              f"extractor {r.extractor_version}")
+        via = f" via {r.outlet}" if r.outlet and r.outlet != r.source else ""
+        copy = f"  (a copy of {r.copy_of})" if r.copy_of else ""
+        print(f"-- report {r.id}  source: {r.source or 'unknown'}{via}  published: {r.published or 'unknown'}  "
+              f"extractor {r.extractor_version}{copy}")
         if r.url:
             print(f"   url: {r.url}")
         print(f"   {r.event.event_type} / {r.event.sub_event_type}, {when}, "
@@ -370,13 +379,56 @@ def cmd_reprocess(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_watch(args: argparse.Namespace) -> int:
+    """Poll feeds until interrupted (or once), ingesting each new item's page; items are remembered in the store."""
+    import functools
+    import signal
+    import threading
+
+    from sitrep import feeds
+    from sitrep.model import InputError
+    from sitrep.pipeline import Extractor
+    from sitrep.store import FeedItems, StoreError, ingest_documents
+
+    try:
+        every = feeds.parse_interval(args.every)
+    except ValueError as exc:
+        print(f"sitrep: error: --every: {exc}", file=sys.stderr)
+        return 2
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    extractor = functools.cache(Extractor)  # the models load once, on the first new item
+    with _open_store(args) as store:
+
+        def handle(item: feeds.FeedItem) -> None:
+            doc = feeds.fetch_item(item, args.timeout)
+            try:
+                (outcome,) = ingest_documents(store, [doc], extractor)
+            except StoreError as exc:  # the database is busy or down: try the item again next round
+                raise InputError(item.link or item.key, str(exc)) from None
+            print(f"sitrep: {outcome.outcome} {item.link}" + (f" ({outcome.problem})" if outcome.problem else ""),
+                  file=sys.stderr)
+
+        def on_round(r: feeds.Round) -> None:
+            for problem in r.errors:
+                print(f"sitrep: error: {problem}", file=sys.stderr)
+            print(f"sitrep: round {r.number}: {r.new} new item(s), {r.failed} failed; "
+                  f"{store.counts()['events']} event(s) in {store.url}", file=sys.stderr)
+            if args.once:
+                stop.set()
+
+        feeds.watch(args.feeds, every, handle, stop, FeedItems(store), args.timeout, on_round)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `sitrep` console script."""
     from sitrep.store import StoreError
 
     args = build_parser().parse_args(argv)
     handler = {"extract": cmd_extract, "eval": cmd_eval, "info": cmd_info, "ingest": cmd_ingest,
-               "events": cmd_events, "export": cmd_export, "show": cmd_show, "reprocess": cmd_reprocess}[args.command]
+               "events": cmd_events, "export": cmd_export, "show": cmd_show, "reprocess": cmd_reprocess,
+               "watch": cmd_watch}[args.command]
     try:
         return handler(args)
     except StoreError as exc:

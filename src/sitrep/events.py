@@ -313,8 +313,12 @@ CLASH_OUTRANKS = 86  # an attack between armed actors outranks remote violence, 
 
 
 def _clash_sentence(draft: Draft) -> str | None:
-    """A generic attack word with armed or state actors named before and after it ('militants attacked army units')."""
-    for s in draft.sentences:
+    """A generic attack word in the incident's own sentences, armed or state actors before and after it.
+
+    ('militants attacked army units'); later context ("the reported attack … the Islamic State group")
+    does not make a strike a battle.
+    """
+    for s in core_sentences(draft):
         for h in s.hits:
             if h.trigger.event_type != "violence":
                 continue

@@ -97,14 +97,14 @@ ACLED_COLUMNS = (
 # sitrep's own columns after ACLED's: the toll range, every claim, and where the row came from.
 ACLED_EXTRA_COLUMNS = (
     "fatalities_low", "fatalities_high", "claims", "sitrep_event_id", "date_end", "geonames_id",
-    "report_count", "urls",
+    "report_count", "independent_reports", "urls",
 )  # fmt: skip
 
 FLAT_COLUMNS = (
     "id", "event_type", "sub_event_type", "date", "date_end", "date_precision",
     "location", "admin1", "admin2", "country", "iso2", "iso3", "lat", "lon", "geonames_id",
     "location_precision", "actor1", "actor1_type", "actor2", "actor2_type",
-    "fatalities", "fatalities_low", "fatalities_high", "report_count", "sources", "urls",
+    "fatalities", "fatalities_low", "fatalities_high", "report_count", "independent_reports", "sources", "urls",
     "civilian_targeting", "claims",
 )  # fmt: skip
 
@@ -179,7 +179,8 @@ def to_parquet(events: Iterable[MergedEvent], out: BinaryIO | str | Path) -> Non
     types = {
         "date": pa.date32(), "date_end": pa.date32(), "lat": pa.float64(), "lon": pa.float64(),
         "geonames_id": pa.int64(), "fatalities": pa.int64(), "fatalities_low": pa.int64(),
-        "fatalities_high": pa.int64(), "report_count": pa.int64(), "civilian_targeting": pa.bool_(),
+        "fatalities_high": pa.int64(), "report_count": pa.int64(), "independent_reports": pa.int64(),
+        "civilian_targeting": pa.bool_(),
     }  # fmt: skip
     schema = pa.schema([(name, types.get(name, pa.string())) for name in FLAT_COLUMNS])
     rows = [flat_row(e, dates=True) for e in events]
@@ -239,6 +240,7 @@ def acled_row(event: MergedEvent, timestamp: int | None = None) -> dict[str, Any
         "date_end": event.date.date_end.isoformat() if event.date.date_end else None,
         "geonames_id": loc.geonames_id if loc else None,
         "report_count": len(event.reports),
+        "independent_reports": event.independent_reports,
         "urls": " ".join(_unique(r.url for r in event.reports)) or None,
     }
 
@@ -273,6 +275,7 @@ def flat_row(event: MergedEvent, dates: bool = False) -> dict[str, Any]:
         "fatalities_low": event.fatalities_low,
         "fatalities_high": event.fatalities_high,
         "report_count": len(event.reports),
+        "independent_reports": event.independent_reports,
         "sources": "; ".join(_sources(event)) or None,
         "urls": " ".join(_unique(r.url for r in event.reports)) or None,
         "civilian_targeting": _civilians_targeted(event),
@@ -296,11 +299,14 @@ def event_dict(event: MergedEvent) -> dict[str, Any]:
         "fatalities": event.fatalities,
         "fatalities_low": event.fatalities_low,
         "fatalities_high": event.fatalities_high,
+        "independent_reports": event.independent_reports,
         "reports": [
             {
                 "id": r.id,
                 "document_id": r.document_id,
                 "source": r.source,
+                "outlet": r.outlet,
+                "copy_of": r.copy_of,
                 "url": r.url,
                 "published": r.published.isoformat() if r.published else None,
                 "extractor_version": r.extractor_version,

@@ -15,7 +15,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-from collections.abc import Iterable, Sequence
+import itertools
+from collections.abc import Callable, Iterable, Sequence
 
 from sitrep import claims as claims_stage
 from sitrep.geo import distance_km
@@ -79,6 +80,7 @@ SUB_TYPE_FAMILIES: tuple[frozenset[str], ...] = (
     frozenset({"Violent demonstration", "Mob violence"}),
 )
 UNARMED_TYPES = {"Civilians", "Protesters"}
+STANDS_IN = " ~ "  # in a link's reason: an unnamed actor taken to be a named one
 
 
 def compatible_sub_types(a: str | None, b: str | None) -> bool:
@@ -138,7 +140,7 @@ def _side_match(x: Actor | None, y: Actor | None) -> str | None:
     if fold(x.name) == fold(y.name):
         return x.name
     if _generic(x) and y.type not in UNARMED_TYPES or _generic(y) and x.type not in UNARMED_TYPES:
-        return f"{x.name} ~ {y.name}"
+        return f"{x.name}{STANDS_IN}{y.name}"
     return None
 
 
@@ -182,7 +184,14 @@ def event_id(report_ids: Iterable[str]) -> str:
 
 
 def cluster(reports: Iterable[Report]) -> list[MergedEvent]:
-    """Merge typed reports into events: connected components of `link`, independent of input order."""
+    """Merge typed reports into events, independent of input order.
+
+    Reports linked with their actors named (or unknown) form components first. A link that takes
+    an unnamed actor ("Unidentified Armed Group") to be a named one then joins components only
+    when everything it would join names no rival actors: a report of "gunmen" is never the bridge
+    that merges a Boko Haram attack with an ISWAP attack, and when it could belong to either it
+    stays apart, saying so.
+    """
     typed = sorted((r for r in reports if r.event.event_type), key=lambda r: r.id)
     parent = list(range(len(typed)))
     edges: dict[int, list[tuple[int, str]]] = {i: [] for i in range(len(typed))}
@@ -193,19 +202,70 @@ def cluster(reports: Iterable[Report]) -> list[MergedEvent]:
             i = parent[i]
         return i
 
+    assumed: list[tuple[int, int]] = []
     for i, a in enumerate(typed):
         for j in range(i + 1, len(typed)):
             why = link(a, typed[j])
-            if why is not None:
-                edges[i].append((j, why))
-                edges[j].append((i, why))
+            if why is None:
+                continue
+            edges[i].append((j, why))
+            edges[j].append((i, why))
+            if STANDS_IN in why:
+                assumed.append((i, j))
+            else:
                 parent[root(j)] = root(i)
+    notes = _join_through_unnamed(typed, assumed, root, parent)
     groups: dict[int, list[int]] = {}
     for i in range(len(typed)):
         groups.setdefault(root(i), []).append(i)
-    events = [_merged([typed[i] for i in members], {i: edges[i] for i in members}, members)
-              for members in groups.values()]
+    events = []
+    for members in groups.values():
+        inside = {i: [(j, why) for j, why in edges[i] if root(j) == root(i)] for i in members}
+        event = _merged([typed[i] for i in members], inside, members)
+        event.reasons += [n for i in members for n in notes.get(i, [])]
+        events.append(event)
     return sorted(events, key=lambda e: e.id)
+
+
+def _join_through_unnamed(typed: Sequence[Report], assumed: Sequence[tuple[int, int]],
+                          root: Callable[[int], int], parent: list[int]) -> dict[int, list[str]]:
+    """Apply the links that rest on an unnamed actor, between components with no rival named actors.
+
+    Decisions are taken on the components of named links alone, so the result does not depend on
+    the order links are found in. Returns notes for reports left apart, by report index.
+    """
+    reach: dict[int, set[int]] = {}
+    for i, j in assumed:
+        a, b = root(i), root(j)
+        if a != b:
+            reach.setdefault(a, set()).add(b)
+            reach.setdefault(b, set()).add(a)
+    named: dict[int, set[str]] = {}
+    for i, r in enumerate(typed):
+        named.setdefault(root(i), set()).update(_named_actors(r.event))
+    notes: dict[int, list[str]] = {}
+    clear: set[int] = set()  # components whose assumed links join no rivals
+    for comp, others in reach.items():
+        together = [comp, *sorted(others, key=lambda c: typed[c].id)]
+        if not any(_rivals(named[x], named[y]) for x, y in itertools.combinations(together, 2)):
+            clear.add(comp)
+        elif not named[comp]:
+            options = "; ".join(f"{typed[c].id} ({', '.join(sorted(named[c]))})" for c in together[1:])
+            notes[comp] = [f"not merged with {options}: its unnamed actor could be any of them"]
+    for a in clear:
+        for b in reach[a] & clear:
+            parent[root(b)] = root(a)
+    return notes
+
+
+def _named_actors(event: Event) -> set[str]:
+    """The folded names of an event's named actors."""
+    return {fold(a.name) for a in (event.actor1, event.actor2) if a is not None and not _generic(a)}
+
+
+def _rivals(a: set[str], b: set[str]) -> bool:
+    """Whether two sets of named actors describe different incidents (each names someone the other does not)."""
+    return bool(a - b) and bool(b - a)
 
 
 def _specificity(report: Report) -> tuple:

@@ -233,6 +233,10 @@ class Result:
     origin: str = ""
     skipped: str | None = None  # why the document was not processed (non-English, empty)
 
+    def body(self) -> str:
+        """The articles' body texts, without the page's boilerplate: what copies of one story share."""
+        return "\n\n".join(a.text for a in self.articles)
+
     def to_dict(self, verbose: bool = False) -> dict[str, Any]:
         """The contract's document object."""
         out: dict[str, Any] = {
@@ -253,10 +257,12 @@ class Report:
     id: str  # stable: "<document id>/<event index>"
     document_id: str
     event: Event
-    source: str | None = None  # outlet or wire origin ("AFP", "Reuters")
+    source: str | None = None  # the wire origin the story credits ("AFP", "Reuters"), else the outlet
     url: str | None = None
     published: dt.date | None = None
     extractor_version: str = ""
+    outlet: str | None = None  # the site or feed that published the document
+    copy_of: str | None = None  # the first stored document of the same story, when this one republishes it
 
 
 @dataclass
@@ -275,3 +281,8 @@ class MergedEvent:
     fatalities_high: int | None
     reports: list[Report] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)  # why the reports were merged
+
+    @property
+    def independent_reports(self) -> int:
+        """How many distinct stories report the event: republished copies of one wire story count once."""
+        return len({r.copy_of or r.document_id for r in self.reports})

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from sitrep import __version__, merge
+from sitrep import __version__, merge, syndication
 from sitrep.ingest import content_id
 from sitrep.model import (
     Actor, Article, Claim, DateResolution, Document, Event, InputError, Location, MergedEvent, Report, Result,
@@ -93,6 +93,16 @@ MIGRATIONS: list[tuple[str, list[str]]] = [
         "CREATE INDEX event_reports_report ON event_reports (report_id)",
         "CREATE TABLE event_reasons (event_id TEXT NOT NULL, idx INTEGER NOT NULL, reason TEXT NOT NULL, "
         "PRIMARY KEY (event_id, idx))",
+    ]),
+    ("0002_syndication_and_feeds", [
+        # the wire a story credits, its MinHash, and the first stored document of the same story
+        "ALTER TABLE documents ADD COLUMN wire TEXT",
+        "ALTER TABLE documents ADD COLUMN signature TEXT",
+        "ALTER TABLE documents ADD COLUMN copy_of TEXT",
+        "CREATE INDEX documents_copy_of ON documents (copy_of)",
+        "CREATE TABLE document_bands (band TEXT NOT NULL, document_id TEXT NOT NULL, PRIMARY KEY (band, document_id))",
+        "CREATE INDEX document_bands_document ON document_bands (document_id)",
+        "CREATE TABLE feed_items (item_key TEXT PRIMARY KEY, feed TEXT NOT NULL, seen_at TEXT NOT NULL)",
     ]),
 ]  # fmt: skip
 
@@ -316,37 +326,72 @@ class Store:
             affected = self._remove_reports(document.id)
             self._exec("DELETE FROM articles WHERE document_id = ?", (document.id,))
             self._exec("DELETE FROM documents WHERE id = ?", (document.id,))
-            self._insert_document(document, result, digest, extractor_version)
-            reports = self._insert_reports(document, result, extractor_version)
+            self._unlink_copies(document.id)
+            wire = syndication.wire_origin(document.text)
+            self._insert_document(document, result, digest, extractor_version, wire)
+            self._link_copies(document.id, syndication.signature(result.body() or document.text))
+            reports = self._insert_reports(document, result, extractor_version, wire)
             self._remerge(affected | {r.id for r in reports if r.event.event_type})
         if result.skipped:
             return "skipped"
         return "updated" if old else "stored"
 
-    def _insert_document(self, document: Document, result: Result, digest: str, version: str) -> None:
-        """The document row, its source and its articles."""
+    def _insert_document(self, document: Document, result: Result, digest: str, version: str,
+                         wire: str | None) -> None:
+        """The document row, its sources (outlet and wire) and its articles."""
         self._exec(
             "INSERT INTO documents (id, content_hash, origin, url, source, published, language, title, text, html, "
-            "skipped, extractor_version, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "skipped, extractor_version, ingested_at, wire) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (document.id, digest, document.origin, document.url, document.source, _iso(document.published),
-             result.language, document.title, document.text, document.html, result.skipped, version, _now()),
+             result.language, document.title, document.text, document.html, result.skipped, version, _now(), wire),
         )
-        if document.source:
-            self._exec("INSERT INTO sources (name) VALUES (?) ON CONFLICT DO NOTHING", (document.source,))
+        for name in {document.source, wire} - {None}:
+            self._exec("INSERT INTO sources (name) VALUES (?) ON CONFLICT DO NOTHING", (name,))
         self._many(
             "INSERT INTO articles (document_id, idx, headline, caption, text, published) VALUES (?, ?, ?, ?, ?, ?)",
             [(document.id, i, a.headline, a.caption, a.text, _iso(a.published)) for i, a in enumerate(result.articles)],
         )
 
-    def _insert_reports(self, document: Document, result: Result, version: str) -> list[Report]:
-        """One report per extracted event, with its claims, evidence, actors and place."""
+    def _link_copies(self, document_id: str, sig: syndication.Signature) -> None:
+        """Index a document's MinHash bands and join it to the stored copies of its story.
+
+        Copies of one story form a group whose members point (`copy_of`) at its smallest document
+        id, so the group, and which document leads it, do not depend on the order of arrival.
+        """
+        keys = syndication.band_keys(sig)
+        self._exec("UPDATE documents SET signature = ? WHERE id = ?", (sig.to_hex(), document_id))
+        self._many("INSERT INTO document_bands (band, document_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                   [(k, document_id) for k in keys])
+        candidates = self._in("SELECT DISTINCT d.id, d.signature, d.copy_of FROM document_bands b JOIN documents d "
+                              "ON d.id = b.document_id WHERE b.band IN ({})", keys)
+        roots = {c["copy_of"] or c["id"] for c in candidates if c["id"] != document_id and c["signature"]
+                 and syndication.similarity(sig, syndication.Signature.from_hex(c["signature"]))
+                 >= syndication.DUPLICATE_THRESHOLD}
+        if not roots:
+            return
+        group = roots | {document_id} | {r["id"] for r in self._in("SELECT id FROM documents WHERE copy_of IN ({})", roots)}
+        first = min(group)
+        self._exec("UPDATE documents SET copy_of = NULL WHERE id = ?", (first,))
+        self._in("UPDATE documents SET copy_of = ? WHERE id IN ({})", sorted(group - {first}), fetch=False,
+                 before=(first,))
+
+    def _unlink_copies(self, document_id: str) -> None:
+        """Before a document is replaced: drop its bands; copies it led now follow the next smallest id."""
+        self._exec("DELETE FROM document_bands WHERE document_id = ?", (document_id,))
+        rest = sorted(r["id"] for r in self._rows("SELECT id FROM documents WHERE copy_of = ?", (document_id,)))
+        if rest:
+            self._exec("UPDATE documents SET copy_of = NULL WHERE id = ?", (rest[0],))
+            self._exec("UPDATE documents SET copy_of = ? WHERE copy_of = ?", (rest[0], document_id))
+
+    def _insert_reports(self, document: Document, result: Result, version: str, wire: str | None) -> list[Report]:
+        """One report per extracted event, with its claims, evidence, actors and place; the wire is its source."""
         reports: list[Report] = []
         for i, event in enumerate(result.events):
             article = result.articles[event.article] if event.article < len(result.articles) else None
             report = Report(
-                id=f"{document.id}/{i}", document_id=document.id, event=event, source=document.source,
+                id=f"{document.id}/{i}", document_id=document.id, event=event, source=wire or document.source,
                 url=document.url, published=(article.published if article else None) or document.published,
-                extractor_version=version,
+                extractor_version=version, outlet=document.source,
             )
             reports.append(report)
             self._insert_report(report)
@@ -409,13 +454,13 @@ class Store:
             self._in(sql, ids, fetch=False)
         return others - set(ids)
 
-    def _in(self, sql: str, values: Iterable[Any], fetch: bool = True) -> list[Any]:
-        """A statement with one 'IN ({})' list, run in slices."""
+    def _in(self, sql: str, values: Iterable[Any], fetch: bool = True, before: Sequence[Any] = ()) -> list[Any]:
+        """A statement with one 'IN ({})' list (after the parameters `before`), run in slices."""
         values = list(values)
         out: list[Any] = []
         for k in range(0, len(values), 500):
             part = values[k : k + 500]
-            cur = self._exec(sql.format(", ".join("?" * len(part))), part)
+            cur = self._exec(sql.format(", ".join("?" * len(part))), [*before, *part])
             if fetch:
                 out += cur.fetchall()
         return out
@@ -491,6 +536,8 @@ class Store:
                 superseded=bool(c["superseded_in_event"] if in_event else c["superseded"]), article=c["article"],
                 sentence_start=c["sentence_start"],
             ))
+        docs = {d["id"]: dict(d) for d in self._in("SELECT id, source, copy_of FROM documents WHERE id IN ({})",
+                                                {r["document_id"] for r in rows})}
         evidence: dict[str, list[str]] = {}
         for s in sorted(self._in("SELECT * FROM evidence WHERE report_id IN ({})", ids), key=lambda s: s["idx"]):
             evidence.setdefault(s["report_id"], []).append(s["sentence"])
@@ -504,8 +551,9 @@ class Store:
                 fatalities_low=r["fatalities_low"], fatalities_high=r["fatalities_high"], salience=r["salience"] or 0.0,
                 notes=json.loads(r["notes"] or "[]"),
             )
+            doc = docs.get(r["document_id"], {})
             out[r["id"]] = Report(r["id"], r["document_id"], event, r["source"], r["url"], _date(r["published"]),
-                                  r["extractor_version"])
+                                  r["extractor_version"], outlet=doc.get("source"), copy_of=doc.get("copy_of"))
         return out
 
     def _places(self, ids: Iterable[str]) -> dict[str, Location]:
@@ -637,6 +685,23 @@ class Store:
             if n:
                 problems.append(f"{n} {name}")
         return problems
+
+
+class FeedItems:
+    """The feed items `sitrep watch` has handled, kept in the store (feeds.SeenItems)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def seen(self, key: str) -> bool:
+        """Whether the item was handled already."""
+        return bool(self.store._rows("SELECT 1 FROM feed_items WHERE item_key = ?", (key,)))
+
+    def remember(self, key: str, feed: str) -> None:
+        """Record that the item was handled."""
+        with self.store._write():
+            self.store._exec("INSERT INTO feed_items (item_key, feed, seen_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                             (key, feed, _now()))
 
 
 # --- ingesting --------------------------------------------------------------------------------
