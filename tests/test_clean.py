@@ -479,3 +479,22 @@ def test_clean_never_raises_and_is_idempotent(text: str) -> None:
 @given(st.text(max_size=300))
 def test_clean_text_is_idempotent(text: str) -> None:
     assert clean_text(clean_text(text)) == clean_text(text)
+
+
+def test_menus_teasers_and_related_headlines_are_dropped() -> None:
+    page = (
+        "Home | World | Middle East | Opinion | Sport\nBreaking | Middle East\nSubscribe for $1\n\n"
+        "Strike kills 12 in Idlib\n\n"
+        "An air strike killed 12 people in a market in Idlib on Wednesday, a war monitor said.\n\n"
+        "Read more: Who are the armed groups in Idlib?\n\n"
+        "Rescuers searched the rubble through the night, residents said.\n\n"
+        "More from World: Floods leave 200 dead; Markets rally on rate cut hopes\n\n"
+        "Related stories\nUN envoy warns of regional war\nCeasefire talks stall\n"
+        "Comments are closed. Follow us on Telegram for live updates."
+    )
+    (article,) = clean(Document("menu", page, "test"))
+    assert article.headline == "Strike kills 12 in Idlib"
+    for gone in ("Home |", "Breaking |", "Subscribe", "Read more", "More from World", "Markets rally", "UN envoy",
+                 "Ceasefire talks", "Comments are closed"):
+        assert gone not in article.text, gone
+    assert "Rescuers searched the rubble" in article.text

@@ -418,3 +418,23 @@ def test_coded_to_names_the_place(gaz: Gazetteer) -> None:
 def test_province_named_by_the_text_beats_a_same_named_district_of_the_demonyms_country(gaz: Gazetteer) -> None:
     loc = gaz.resolve("Donetsk region", ["RU"])
     assert loc is not None and loc.iso2 == "UA" and loc.precision == "province"
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("KABUL (AP) — A roadside bomb killed three police officers on Tuesday in Kandahar province, officials said.",
+         "Kandahar"),
+        ("BEIRUT, Nov 20 (Reuters) - Israeli air strikes near Qusayr in Syria's Homs province killed five people.",
+         "Al Qusayr"),
+        ("BEIRUT (Reuters) - Gunmen killed four farmers in a village on Tuesday, Syrian state media said.", None),
+    ],
+)
+def test_a_wire_dateline_is_where_the_story_was_filed_not_the_place(gaz: Gazetteer, text: str, place: str | None) -> None:
+    places = places_in(gaz, text, [], country_context(gaz, [text]))
+    assert (places[0].name if places else None) == place, places
+
+
+def test_the_target_of_an_attack_is_a_place(gaz: Gazetteer) -> None:
+    text = "Israeli air strikes on Palmyra killed at least 36 people on Wednesday, Syria's defence ministry said."
+    assert [p.name for p in places_in(gaz, text, [], ["SY"])][:1] == ["Tadmur"]

@@ -209,3 +209,18 @@ def test_html_page_end_to_end(extractor, tmp_path):
         ("injured", 20, "Syrian Observatory for Human Rights"),
     ]
     assert body[1].qualifier == "at_least" and event.fatalities == 12
+
+
+@pytest.mark.parametrize("name", ["SITE_A", "SITE_B", "SITE_C", "OTHER_AGENCY"])
+def test_wire_story_as_sites_run_it_gives_the_strike_not_the_furniture(extract, name):
+    import test_syndication
+
+    result = extract(getattr(test_syndication, name), "2024-11-21")
+    event = result.events[0]
+    assert (event.event_type, event.sub_event_type, event.date.date.isoformat()) == (
+        "Explosions/Remote violence", "Air/drone strike", "2024-11-20")
+    assert event.location.name == "Tadmur" and event.actor1.name == "Military Forces of Israel"
+    assert (event.fatalities_low, event.fatalities_high) == (36, 71)
+    # later context ("the reported attack on Palmyra … the Islamic State group") is not a battle, and the
+    # site's teasers ("Markets rally", "ceasefire talks") are no events
+    assert {e.event_type for e in result.events} <= {"Explosions/Remote violence"}

@@ -1171,6 +1171,13 @@ def country_context(gaz: Gazetteer, texts: Sequence[str]) -> list[str]:
 
 
 ORIGIN_WORDS = ("from", "to", "toward", "towards")  # "fighters from Iraq" names an origin, not the place
+# A wire dateline opening a story names where it was filed, not where the event was:
+# "BEIRUT (Reuters) -", "KABUL, Afghanistan (AP) —", "BEIRUT, Nov 20 (Reuters) -", "Damascus (AFP) –".
+DATELINE = re.compile(
+    r"^\s*(?:[A-Z][A-Z'’.\-]{2,}(?: [A-Z][A-Z'’.\-]+)*(?:, [A-Z][\w.'’ -]{1,30}?)?(?:, [A-Z][a-z]{2,8}\.? \d{1,2})?"
+    r"(?: \([^()]{1,30}\))?|[A-Z][\w'’.\-]+(?: [A-Z][\w'’.\-]+)*(?:, [A-Z][\w.'’ -]{1,30}?)? \([^()]{1,30}\))"
+    r" ?[-—–]{1,2} "
+)
 PRECISION_SCORE = {"town": 4, "district": 3, "province": 2, "region": 1, "country": 0}
 
 
@@ -1179,7 +1186,10 @@ def places_in(gaz: Gazetteer, text: str, entities: Sequence[tuple[int, int, str]
     out: list[Location] = []
     covered: list[tuple[int, int]] = []  # the "(B, C)" of a resolved "A (B, C)": A already used them
     coded = _patterns()["coded"]
+    dateline = DATELINE.match(text)
     for mention in find_place_mentions(text, entities):
+        if dateline and mention.start < dateline.end():
+            continue
         is_coded = any(m.end() == mention.start for m in coded.finditer(text))
         before = re.sub(r"\s+the$", "", text[: mention.start].rstrip()).lower()
         if not is_coded and (before.endswith(ORIGIN_WORDS) or any(a <= mention.start < b for a, b in covered)):
