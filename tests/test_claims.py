@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sitrep.claims import ClaimantContext, extract_sentence, find_numbers, link_claims, tally
+from sitrep.claims import ClaimantContext, clean_name, extract_sentence, find_numbers, link_claims, tally
 
 
 def read(nlp, text: str, sources=("Syrian Observatory for Human Rights",)):
@@ -221,3 +221,13 @@ def test_same_paragraph_figure_inherits_the_source_but_not_across_paragraphs(nlp
             "bus stop. 75 people were also wounded.\n\nIn a separate incident, two people were killed in Mosul.")
     claims = _read_article(nlp, text)
     assert [(c.count, c.claimant) for c in claims] == [(51, "local police"), (75, "local police"), (2, None)]
+
+
+@pytest.mark.parametrize(("written", "name"), [
+    ("The Britain-based Syrian Observatory for Human Rights, which relies on a network of sources inside Syria",
+     "Syrian Observatory for Human Rights"),
+    ("the London-based monitor", "London-based monitor"),
+    ("Raza Mohammad, a police official", "Raza Mohammad, a police official"),
+])
+def test_clean_name_drops_articles_places_of_base_and_relative_clauses(written, name):
+    assert clean_name(written) == name

@@ -653,8 +653,10 @@ def attribute_quotes(sentences: Sequence[tuple[Span, Sequence[Found]]], context:
 
 
 def clean_name(text: str) -> str:
-    """Strip leading articles and trailing punctuation from a name."""
-    text = re.sub(r"^(the|a|an)\s+", "", text.strip(), flags=re.I)
+    """A claimant's name: no leading article or 'Britain-based', no trailing ', which relies on …' clause."""
+    text = re.sub(r",\s+(which|who|whose|that)\s.*$", "", text.strip(), flags=re.I | re.S)
+    text = re.sub(r"^(the|a|an)\s+", "", text, flags=re.I)
+    text = re.sub(r"^[\w.]+-based\s+(?=[A-Z])", "", text)
     return text.strip(" ,.;:\"'“”‘’")
 
 
