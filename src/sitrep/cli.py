@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
 from importlib import metadata
 from pathlib import Path
 
@@ -33,6 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
                     help="summary (for people, default), jsonl (one line per document) or json")
     ex.add_argument("--published", type=_date, help="publication date (YYYY-MM-DD) for inputs that carry none")
     ex.add_argument("-v", "--verbose", action="store_true", help="include the reasons for each date, type and toll")
+    _scale_options(ex)
 
     ev = sub.add_parser("eval", help="score extraction on labelled rows (JSONL) or a folder of gold articles")
     ev.add_argument("datasets", nargs="+", type=Path, help="JSONL of {id, text, gold} rows, or a folder of NNN.txt + NNN.gold.json")
@@ -47,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     ing.add_argument("inputs", nargs="+", help="text, HTML or JSONL files, folders, http(s) URLs, or '-' for stdin")
     ing.add_argument("--db", help=db_help)
     ing.add_argument("--published", type=_date, help="publication date (YYYY-MM-DD) for inputs that carry none")
+    _scale_options(ing)
 
     evs = sub.add_parser("events", help="list merged events, with filters")
     evs.add_argument("--db", help=db_help)
@@ -85,38 +90,72 @@ def build_parser() -> argparse.ArgumentParser:
     rep = sub.add_parser("reprocess", help="re-extract stored documents made by another extractor version")
     rep.add_argument("--db", help=db_help)
     rep.add_argument("--all", action="store_true", help="re-extract every stored document")
+    _scale_options(rep)
     return parser
 
 
+def _scale_options(parser: argparse.ArgumentParser) -> None:
+    """--workers, --engine, --scheduler and --timeout, for the commands that extract."""
+    from sitrep.workers import DEFAULT_BUDGET, default_workers
+
+    parser.add_argument("--workers", type=int, default=default_workers(),
+                        help=f"worker processes (default: the cores, {default_workers()}); 0 extracts in this process")
+    parser.add_argument("--engine", choices=("local", "dask"), default="local",
+                        help="local worker processes (default) or a Dask distributed cluster")
+    parser.add_argument("--scheduler", help="the Dask scheduler, tcp://HOST:PORT (default: a local cluster of --workers)")
+    parser.add_argument("--timeout", type=float, default=DEFAULT_BUDGET,
+                        help=f"seconds one document may take before it is skipped (default {DEFAULT_BUDGET:g}, "
+                             "$SITREP_DOC_TIMEOUT; local workers)")
+
+
+@contextmanager
+def _runner(args: argparse.Namespace) -> Iterator[Callable[[], Any]]:
+    """A factory of what extracts for this command (this process, local worker processes or a Dask
+    cluster), started on first use, so that an ingest with nothing new starts no workers."""
+    from sitrep.pipeline import Extractor
+    from sitrep.workers import DaskRunner, WorkerPool
+
+    @functools.cache
+    def make() -> Any:
+        if args.engine == "dask":
+            return DaskRunner(args.scheduler, args.workers or None)
+        return WorkerPool(args.workers, budget=args.timeout) if args.workers > 0 else Extractor()
+
+    try:
+        yield make
+    finally:
+        if make.cache_info().currsize and hasattr(make(), "close"):
+            make().close()
+
+
 def cmd_extract(args: argparse.Namespace) -> int:
-    """Run extraction; exit non-zero only when nothing at all was read."""
+    """Run extraction, streaming; exit non-zero only when nothing at all was read."""
     from sitrep import export
     from sitrep.ingest import read_inputs
     from sitrep.model import InputError
-    from sitrep.pipeline import extract_documents
 
-    read = failed = 0
-    results = []
-    for item in extract_documents(read_inputs(args.inputs, args.published, stdin=sys.stdin.buffer)):
-        if isinstance(item, InputError):
-            failed += 1
-            print(f"sitrep: error: {item}", file=sys.stderr)
-            continue
-        read += 1
-        if item.skipped:
-            print(f"sitrep: skipped {item.origin or item.id}: {item.skipped}", file=sys.stderr)
-        if args.format == "jsonl":
-            export.to_jsonl(item, sys.stdout, args.verbose)
-            sys.stdout.flush()
-        elif args.format == "json":
-            results.append(item)
-        else:
-            print(export.summary(item, args.verbose))
-    if args.format == "json":
-        export.to_json(results, sys.stdout, args.verbose)
-    if failed:
-        print(f"sitrep: {read} document(s) read, {failed} failed", file=sys.stderr)
-    return 0 if read else 1
+    progress = Progress(show=_batchy(args.inputs))
+
+    def results(runner: Any) -> Iterator[Any]:
+        for item in runner.extract_many(read_inputs(args.inputs, args.published, stdin=sys.stdin.buffer)):
+            if isinstance(item, InputError):
+                progress.update("failed", str(item.source), item.problem)
+                continue
+            progress.update("skipped" if item.skipped else "extracted", item.origin or item.id, item.skipped)
+            yield item
+
+    with _runner(args) as make:
+        runner = make()
+        if args.format == "json":
+            export.to_json(results(runner), sys.stdout, args.verbose)
+        for item in results(runner) if args.format != "json" else ():
+            if args.format == "jsonl":
+                export.to_jsonl(item, sys.stdout, args.verbose)
+                sys.stdout.flush()
+            else:
+                print(export.summary(item, args.verbose))
+    progress.done(progress.summary(("extracted", "skipped", "failed")))
+    return 0 if progress.read() else 1
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -168,15 +207,13 @@ class Progress:
         self.counts: dict[str, int] = {}
         self.tty = sys.stderr.isatty()
 
-    def update(self, outcome) -> None:
+    def update(self, outcome: str, origin: str | None = None, problem: str | None = None) -> None:
         """Count one outcome; print bad documents at once and the progress line now and then."""
-        self.counts[outcome.outcome] = self.counts.get(outcome.outcome, 0) + 1
-        if outcome.outcome == "failed":
+        self.counts[outcome] = self.counts.get(outcome, 0) + 1
+        if outcome in ("failed", "skipped"):
             self._clear()
-            print(f"sitrep: error: {outcome.origin}: {outcome.problem}", file=sys.stderr)
-        elif outcome.outcome == "skipped":
-            self._clear()
-            print(f"sitrep: skipped {outcome.origin}: {outcome.problem}", file=sys.stderr)
+            print(f"sitrep: error: {origin}: {problem}" if outcome == "failed" else f"sitrep: skipped {origin}: {problem}",
+                  file=sys.stderr)
         now = time.monotonic()
         if self.show and now - self.last >= (0.2 if self.tty else 5.0):
             self.last = now
@@ -193,12 +230,31 @@ class Progress:
         return (f"sitrep: {n} processed · {self.counts.get('skipped', 0)} skipped · "
                 f"{self.counts.get('failed', 0)} failed · {rate:.1f} docs/s")
 
-    def summary(self, db: str, events: int) -> str:
-        """The closing line of an ingest."""
-        c = self.counts
-        parts = ", ".join(f"{c.get(k, 0)} {k}" for k in ("stored", "updated", "unchanged", "skipped", "failed"))
-        return (f"sitrep: {sum(c.values())} document(s) in {time.monotonic() - self.start:.1f} s ({parts}); "
-                f"{events} event(s) in {db}")
+    def read(self) -> int:
+        """Documents read (all but the failed ones)."""
+        return sum(n for k, n in self.counts.items() if k != "failed")
+
+    def summary(self, kinds: Sequence[str]) -> str:
+        """The closing line: documents, time, rate and the count of each kind of outcome."""
+        n, took = sum(self.counts.values()), time.monotonic() - self.start
+        parts = ", ".join(f"{self.counts.get(k, 0)} {k}" for k in kinds)
+        return f"sitrep: {n} document(s) in {took:.1f} s ({n / max(took, 1e-6):.1f} docs/s; {parts})"
+
+    def done(self, line: str) -> None:
+        """Print the closing line (for a batch, or when something went wrong)."""
+        self._clear()
+        if self.show or self.counts.get("failed") or self.counts.get("skipped"):
+            print(line, file=sys.stderr)
+
+
+INGEST_OUTCOMES = ("stored", "updated", "unchanged", "skipped", "failed")
+
+
+def _batchy(inputs: Sequence[str]) -> bool:
+    """Whether the inputs are a batch (stdin, a folder, JSONL): worth a progress line."""
+    from sitrep.ingest import JSONL_SUFFIXES
+
+    return any(i == "-" or Path(i).is_dir() or Path(i).suffix.lower() in JSONL_SUFFIXES | {".json"} for i in inputs)
 
 
 def _open_store(args: argparse.Namespace):
@@ -210,21 +266,28 @@ def _open_store(args: argparse.Namespace):
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     """Extract and store documents; exit non-zero only when nothing at all was read."""
-    from sitrep.ingest import JSONL_SUFFIXES
-    from sitrep.pipeline import Extractor
     from sitrep.store import ingest_documents
 
-    batchy = any(i == "-" or Path(i).is_dir() or Path(i).suffix.lower() in JSONL_SUFFIXES | {".json"}
-                 for i in args.inputs)
-    progress = Progress(show=batchy)
-    with _open_store(args) as store:
+    progress = Progress(show=_batchy(args.inputs))
+    with _open_store(args) as store, _runner(args) as make:
         items = _documents(args.inputs, args.published)
-        for outcome in ingest_documents(store, items, Extractor):
-            progress.update(outcome)
-        progress._clear()
-        print(progress.summary(store.url, store.counts()["events"]), file=sys.stderr)
-    read = sum(n for k, n in progress.counts.items() if k != "failed")
-    return 0 if read else 1
+        if args.engine == "dask" and store.dialect == "postgresql":  # the workers write to the server themselves
+            outcomes = make().ingest_many(items, store.url)
+        else:
+            outcomes = ingest_documents(store, items, make, chunk=INGEST_CHUNK)
+        for outcome in outcomes:
+            progress.update(outcome.outcome, outcome.origin, outcome.problem)
+        _ingest_summary(progress, store)
+    return 0 if progress.read() else 1
+
+
+INGEST_CHUNK = 64  # documents checked against the store, then extracted, per round
+
+
+def _ingest_summary(progress: Progress, store: Any) -> None:
+    """The closing line of an ingest or a reprocess."""
+    progress._clear()
+    print(f"{progress.summary(INGEST_OUTCOMES)}; {store.counts()['events']} event(s) in {store.url}", file=sys.stderr)
 
 
 FILTER_KEYS = ("country", "admin1", "event_type", "sub_event_type", "date_from", "date_to", "actor", "min_fatalities",
@@ -367,15 +430,13 @@ def _claim_line(i: int, claim) -> str:
 
 def cmd_reprocess(args: argparse.Namespace) -> int:
     """Re-extract stored documents of another extractor version (or all) and replace their reports."""
-    from sitrep.pipeline import Extractor
     from sitrep.store import reprocess
 
     progress = Progress(show=True)
-    with _open_store(args) as store:
-        for outcome in reprocess(store, Extractor, everything=args.all):
-            progress.update(outcome)
-        progress._clear()
-        print(progress.summary(store.url, store.counts()["events"]), file=sys.stderr)
+    with _open_store(args) as store, _runner(args) as make:
+        for outcome in reprocess(store, make, everything=args.all, chunk=INGEST_CHUNK):
+            progress.update(outcome.outcome, outcome.origin, outcome.problem)
+        _ingest_summary(progress, store)
     return 0
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import textwrap
 import time
 from collections.abc import Iterable
 from functools import lru_cache
@@ -20,9 +21,12 @@ def to_jsonl(result: Result, out: TextIO, verbose: bool = False) -> None:
 
 
 def to_json(results: Iterable[Result], out: TextIO, verbose: bool = False) -> None:
-    """Write all documents as one JSON array."""
-    json.dump([r.to_dict(verbose) for r in results], out, ensure_ascii=False, indent=2)
-    out.write("\n")
+    """Write all documents as one JSON array, one document at a time (memory stays flat)."""
+    out.write("[")
+    for i, result in enumerate(results):
+        body = json.dumps(result.to_dict(verbose), ensure_ascii=False, indent=2)
+        out.write(("," if i else "") + "\n" + textwrap.indent(body, "  "))
+    out.write("\n]\n")
 
 
 def summary(result: Result, verbose: bool = False) -> str:

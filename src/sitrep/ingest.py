@@ -116,7 +116,9 @@ def _walk(root: Path) -> list[Path]:
 def _read_path(
     path: Path, name: str, published: dt.date | None, max_bytes: int
 ) -> Iterator[Document | InputError]:
-    """Read one file (never a folder) into documents or errors."""
+    """Read one file (never a folder) into documents or errors; a JSONL file streams, line by line."""
+    suffixes = [s.lower() for s in path.suffixes]
+    gzipped = bool(suffixes) and suffixes[-1] in (".gz", ".gzip")
     try:
         if not path.exists():
             yield InputError(name, "no such file or directory")
@@ -124,16 +126,22 @@ def _read_path(
         if not path.is_file():
             yield InputError(name, "not a regular file")
             return
+        if _kind_from_suffix(suffixes[-2 if gzipped else -1] if len(suffixes) > gzipped else "") == "jsonl":
+            with (gzip.open(path, "rb") if gzipped else path.open("rb")) as stream:
+                yield from _stream_jsonl(stream, name, published, max_bytes)
+            return
         size = path.stat().st_size
         if size > max_bytes:
             yield InputError(name, f"too large: {_size(size)} > {_size(max_bytes)} limit")
             return
         data = path.read_bytes()
+    except (EOFError, zlib.error, gzip.BadGzipFile) as exc:  # while streaming a .jsonl.gz
+        yield InputError(name, f"bad gzip file: {exc}")
+        return
     except OSError as exc:
         yield InputError(name, f"cannot read: {exc.strerror or exc}")
         return
-    suffixes = [s.lower() for s in path.suffixes]
-    if suffixes and suffixes[-1] in (".gz", ".gzip"):
+    if gzipped:
         data_or_err = _gunzip(data, max_bytes)
         if isinstance(data_or_err, str):
             yield InputError(name, data_or_err)
@@ -150,7 +158,21 @@ def _read_stdin(
     """Read stdin (text or binary stream), sniffing JSONL, HTML or plain text."""
     stream = stdin if stdin is not None else getattr(sys.stdin, "buffer", sys.stdin)
     try:
-        raw = stream.read(max_bytes + 1)
+        if not isinstance(stream, io.TextIOBase):
+            stream = _peekable(stream)
+            if stream.peek(2)[:2] == b"\x1f\x8b":
+                stream = _peekable(gzip.GzipFile(fileobj=stream))
+            first = stream.readline(max_bytes + 1)
+            head = decode_bytes(first) if first.strip() else ""
+            if isinstance(head, str) and _sniff(head, allow_json=True) == "jsonl":
+                yield from _stream_jsonl(stream, "stdin", published, max_bytes, first)
+                return
+            raw = first + stream.read(max_bytes + 1 - len(first))
+        else:
+            raw = stream.read(max_bytes + 1)
+    except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
+        yield InputError("stdin", f"bad gzip input: {exc}")
+        return
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         yield InputError("stdin", f"cannot read: {exc}")
         return
@@ -183,6 +205,11 @@ def _kind_from_suffix(suffix: str) -> str:
     if suffix in TEXT_SUFFIXES:
         return "text"
     return "sniff"
+
+
+def _peekable(stream: BinaryIO) -> io.BufferedReader:
+    """A binary stream whose first bytes can be looked at before reading."""
+    return stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(stream)  # type: ignore[arg-type]
 
 
 def _read_bytes(
@@ -322,15 +349,47 @@ def _normalise_newlines(text: str) -> str:
 def _read_jsonl(text: str, name: str, published: dt.date | None) -> Iterator[Document | InputError]:
     """One document per non-blank line of a JSONL text."""
     for lineno, line in enumerate(text.split("\n"), start=1):
+        if line.strip():
+            yield _jsonl_record(line, f"{name}:{lineno}", published)
+
+
+def _jsonl_record(line: str, origin: str, published: dt.date | None) -> Document | InputError:
+    """The document of one JSONL line."""
+    try:
+        obj = json.loads(line)
+    except ValueError as exc:
+        return InputError(origin, f"malformed JSON: {_json_problem(exc)}")
+    return _record_document(obj, origin, published)
+
+
+def _stream_jsonl(stream: BinaryIO, name: str, published: dt.date | None, max_bytes: int,
+                  first: bytes | None = None) -> Iterator[Document | InputError]:
+    """One document per line of a JSONL stream, read a line at a time: memory stays flat whatever its length.
+
+    The size limit applies to each line (one document); a longer line is reported and skipped.
+    """
+    lineno, seen = 0, False
+    while True:
+        line, first = (first, None) if first is not None else (stream.readline(max_bytes + 1), None)
+        if not line:
+            if not seen:
+                yield InputError(name, "empty file" if name != "stdin" else "empty input")
+            return
+        lineno += 1
+        origin = f"{name}:{lineno}"
+        if len(line) > max_bytes and not line.endswith(b"\n"):
+            while (rest := stream.readline(1 << 20)) and not rest.endswith(b"\n"):
+                pass  # skip the rest of the oversize line
+            yield InputError(origin, f"line too large: more than {_size(max_bytes)} limit")
+            seen = True
+            continue
+        if lineno == 1:
+            line = line.removeprefix(codecs.BOM_UTF8)
         if not line.strip():
             continue
-        origin = f"{name}:{lineno}"
-        try:
-            obj = json.loads(line)
-        except ValueError as exc:
-            yield InputError(origin, f"malformed JSON: {_json_problem(exc)}")
-            continue
-        yield _record_document(obj, origin, published)
+        seen = True
+        text = decode_bytes(line)
+        yield InputError(origin, text.problem) if isinstance(text, InputError) else _jsonl_record(text, origin, published)
 
 
 def _read_json(text: str, name: str, published: dt.date | None) -> Iterator[Document | InputError]:

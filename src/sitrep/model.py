@@ -61,6 +61,10 @@ class InputError(Exception):
         self.source = source
         self.problem = problem
 
+    def __reduce__(self) -> tuple[type[InputError], tuple[str, str]]:
+        """Pickle by its fields, so that errors cross process boundaries (worker pools, Dask)."""
+        return (InputError, (self.source, self.problem))
+
 
 @dataclass
 class Document:

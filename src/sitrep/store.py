@@ -745,10 +745,11 @@ def ingest_documents(store: Store, items: Iterable[Document | InputError], extra
         yield from flush()
 
 
-def reprocess(store: Store, extractor_factory: Callable[[], Any], everything: bool = False) -> Iterator[IngestOutcome]:
+def reprocess(store: Store, extractor_factory: Callable[[], Any], everything: bool = False,
+              chunk: int = 32) -> Iterator[IngestOutcome]:
     """Re-extract stored documents made by another extractor version (or all) and replace their reports."""
     stored = store.documents(stale_for=None if everything else __version__)
-    yield from ingest_documents(store, (s.document for s in stored), extractor_factory, force=True)
+    yield from ingest_documents(store, (s.document for s in stored), extractor_factory, chunk=chunk, force=True)
 
 
 # --- helpers ----------------------------------------------------------------------------------
