@@ -160,7 +160,7 @@ class Tally:
 
 
 # How `EventFilter.sort` orders merged events (ties broken by id); '-' before a name sorts descending.
-EVENT_SORTS = {"date": "e.date IS NULL, e.date {}, e.id", "fatalities": "e.fatalities {}, e.date, e.id",
+EVENT_SORTS = {"date": "e.date IS NULL, e.date {}, e.id", "fatalities": "e.fatalities {}, e.date IS NULL, e.date, e.id",
                "id": "e.id {}"}
 TALLY_KEYS = {"day": "e.date", "country": "p.country", "type": "e.event_type"}
 
@@ -660,7 +660,7 @@ class Store:
         key = TALLY_KEYS[by]
         where, params = self._event_where(filters or EventFilter())
         rows = self._rows(f"SELECT {key} AS k, COUNT(*) AS n, COALESCE(SUM(e.fatalities), 0) AS f FROM events e "
-                          f"LEFT JOIN places p ON p.id = e.place_id WHERE {where} GROUP BY {key} ORDER BY {key}", params)
+                          f"LEFT JOIN places p ON p.id = e.place_id WHERE {where} GROUP BY {key} ORDER BY {key} IS NULL, {key}", params)
         return [Tally(r["k"], r["n"], int(r["f"])) for r in rows]
 
     def actors(self, name: str | None = None, limit: int = 100,

@@ -92,7 +92,7 @@ function setFilters(changes) {
 // --- the map -------------------------------------------------------------------------------------
 
 async function initMap() {
-  state.map = L.map("map", {worldCopyJump: true, minZoom: 1}).setView([20, 20], 2);
+  state.map = L.map("map", {worldCopyJump: true, minZoom: 1, maxZoom: 12}).setView([20, 20], 2);
   state.map.attributionControl.addAttribution("Natural Earth");
   const shapes = await api("/api/basemap.geojson");
   L.geoJSON(shapes, {style: {color: "#8a8f98", weight: 0.6, fillColor: "#eceae4", fillOpacity: 1},
@@ -155,7 +155,7 @@ function drawTimeline(tally) {
   const maxEvents = Math.max(...days.map((t) => t.events)), maxDead = Math.max(1, ...days.map((t) => t.fatalities));
   chart.setAttribute("viewBox", `0 0 ${width} ${height}`);
   for (const t of days) {
-    const x = ((dayOf(t.key) - first) / DAY) * step, w = Math.max(1, step - 1);
+    const x = ((dayOf(t.key) - first) / DAY) * step, w = Math.max(1, Math.min(24, step - 1));
     const h = (t.events / maxEvents) * (mid - 4), f = (t.fatalities / maxDead) * (height - mid - 4);
     const bar = svg("rect", {x, y: mid - h, width: w, height: h, class: "bar-events"});
     bar.append(svg("title"));
@@ -260,7 +260,7 @@ async function selectEvent(id) {
   close.addEventListener("click", () => { panel.hidden = true; state.selected = null; writeUrl(); });
   const claimsOf = (doc, index) => e.reports.filter((r) => r.document_id === doc)
     .flatMap((r) => r.event.claims).filter((c) => c.article === index);
-  panel.replaceChildren(close,
+  panel.replaceChildren(...[close,
     el("h2", `t-${slug(e.event_type)}`, e.event_type, e.sub_event_type ? ` / ${e.sub_event_type}` : ""),
     el("dl", "",
       el("dt", "", "When"), el("dd", "", e.date || "date unknown", e.date_end ? ` to ${e.date_end}` : ""),
@@ -272,7 +272,7 @@ async function selectEvent(id) {
     e.reasons.length ? el("details", "", el("summary", "", "Why these reports are one event"),
       el("ul", "", ...e.reasons.map((why) => el("li", "", why)))) : null,
     el("h3", "", "Claims in their articles"),
-    ...e.articles.map((a) => articleBlock(a, claimsOf(a.document_id, a.index))));
+    ...e.articles.map((a) => articleBlock(a, claimsOf(a.document_id, a.index)))].filter(Boolean));
   panel.hidden = false;
   panel.scrollIntoView({block: "nearest"});
 }
