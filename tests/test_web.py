@@ -29,12 +29,12 @@ def client(web_db, extractor):
 
 @pytest.fixture
 def writer(web_db, extractor, tmp_path):
-    """A client with a token over a copy of the filled store, and that copy's path."""
+    """A client with a token over a copy of the filled store."""
     path = tmp_path / "copy.db"
     shutil.copy(web_db, path)
     app = create_app(str(path), token=TOKEN, max_body=10_000, extractor_factory=lambda: extractor)
     with TestClient(app, raise_server_exceptions=False) as c:
-        yield c, str(path)
+        yield c
 
 
 def ids(page: dict) -> list[str]:
@@ -159,14 +159,14 @@ def test_web_ingest_is_refused_without_a_server_token(client):
 
 @pytest.mark.parametrize("header", [None, "Bearer wrong", f"Basic {TOKEN}", TOKEN])
 def test_web_ingest_needs_the_bearer_token(writer, header):
-    c, _ = writer
+    c = writer
     response = c.post("/api/ingest", content=NEW_STORY, headers={"Authorization": header} if header else {})
     assert response.status_code == 401 and response.headers["www-authenticate"] == "Bearer"
     assert c.get("/api/events", params={"text": "kaduna"}).json()["total"] == 0
 
 
 def test_web_ingest_stores_and_returns_the_events(writer):
-    c, path = writer
+    c = writer
     before = c.get("/api/events").json()["total"]
     response = c.post("/api/ingest", params={"published": "2024-03-13"}, content=NEW_STORY,
                       headers={"Authorization": f"Bearer {TOKEN}"})
@@ -181,7 +181,7 @@ def test_web_ingest_stores_and_returns_the_events(writer):
 
 
 def test_web_ingest_reads_jsonl(writer):
-    c, _ = writer
+    c = writer
     lines = "\n".join(json.dumps({"id": f"j{i}", "text": NEW_STORY.replace("nine", n), "published": "2024-03-13"})
                       for i, n in enumerate(["nine", "ten"]))
     response = c.post("/api/ingest", params={"format": "jsonl"}, content=lines,
@@ -190,13 +190,13 @@ def test_web_ingest_reads_jsonl(writer):
 
 
 def test_web_ingest_of_nothing_readable_is_a_400(writer):
-    c, _ = writer
+    c = writer
     response = c.post("/api/ingest", content=b"   ", headers={"Authorization": f"Bearer {TOKEN}"})
     assert response.status_code == 400 and "empty" in response.json()["error"]
 
 
 def test_web_oversize_body_is_refused_before_it_is_read(writer):
-    c, _ = writer
+    c = writer
     big = NEW_STORY * 200  # over the 10,000-byte limit of this app
     declared = c.post("/api/ingest", content=big, headers={"Authorization": f"Bearer {TOKEN}"})
     streamed = c.post("/api/ingest", content=(chunk.encode() for chunk in [big[:5000]] * 4),
@@ -218,7 +218,7 @@ def test_web_responses_carry_the_security_headers(client, path):
 
 
 def test_web_errors_never_leak_a_traceback(writer, monkeypatch):
-    c, _ = writer
+    c = writer
 
     def boom(self, *args, **kwargs):
         raise RuntimeError("secret internals at /srv/sitrep")
