@@ -30,6 +30,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sitrep import __version__, export
@@ -297,10 +298,7 @@ def _authorize(token: str | None, authorization: str | None) -> None:
 
 
 async def _read_body(request: Request, limit: int) -> bytes:
-    """The request body, refused (413) as soon as it is known to exceed the limit."""
-    declared = request.headers.get("content-length")
-    if declared is not None and (not declared.isdigit() or int(declared) > limit):
-        raise HTTPException(413, f"request body over the limit of {limit:,} bytes")
+    """The request body, refused (413) as soon as a streamed body passes the limit (`Guard` checks Content-Length)."""
     chunks, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)
@@ -310,18 +308,33 @@ async def _read_body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-def _install_safety(app: FastAPI, max_body: int) -> None:
-    """Security headers on every response, and JSON errors that never carry a traceback."""
+class Guard:
+    """ASGI middleware: the security headers on every response; a body declared over the limit refused (413) unread."""
 
-    @app.middleware("http")
-    async def headers(request: Request, call_next: Callable) -> Response:
-        declared = request.headers.get("content-length")
-        if declared is not None and declared.isdigit() and int(declared) > max_body:
-            response: Response = _error(413, f"request body over the limit of {max_body:,} bytes")
-        else:
-            response = await call_next(request)
-        response.headers.update(SECURITY_HEADERS)
-        return response
+    def __init__(self, app: Any, max_body: int) -> None:
+        self.app = app
+        self.max_body = max_body
+
+    async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        declared = dict(scope["headers"]).get(b"content-length", b"")
+        if declared.isdigit() and int(declared) > self.max_body:
+            return await _error(413, f"request body over the limit of {self.max_body:,} bytes")(scope, receive, send)
+
+        async def send_with_headers(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in SECURITY_HEADERS.items():
+                    headers[name] = value
+            await send(message)
+
+        return await self.app(scope, receive, send_with_headers)
+
+
+def _install_safety(app: FastAPI, max_body: int) -> None:
+    """Security headers and the body limit on every request, and JSON errors that never carry a traceback."""
+    app.add_middleware(Guard, max_body=max_body)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
