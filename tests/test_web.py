@@ -269,3 +269,46 @@ def test_web_api_over_postgresql_matches_sqlite(pg_server, extractor, client):
                              ("/api/aggregates", {"by": "type"}), ("/api/aggregates", {"by": "day"}),
                              ("/api/actors", {}), ("/api/places", {}), ("/api/articles", {"text": "police"})]:
             assert pg_client.get(path, params=params).json() == client.get(path, params=params).json(), path
+
+
+# --- the command and its documentation -------------------------------------------------------------------
+
+
+def test_web_every_endpoint_and_serve_option_is_in_the_readme(client):
+    readme = (WEB_ARTICLES.parent.parent / "README.md").read_text("utf-8")
+    paths = [p.split("{")[0] for p in client.get("/openapi.json").json()["paths"]]
+    assert paths and all(f"`{'GET' if p != '/api/ingest' else 'POST'} {p}" in readme for p in paths), paths
+    serve = build_parser()._subparsers._group_actions[0].choices["serve"]
+    options = [o for a in serve._actions for o in a.option_strings if o.startswith("--") and o != "--help"]
+    assert options and all(o in readme for o in options) and "SITREP_TOKEN" in readme
+
+
+def test_web_sitrep_serve_answers_read_only_on_loopback(web_db, tmp_path):
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if k != "SITREP_TOKEN"}
+    proc = subprocess.Popen([sys.executable, "-m", "sitrep.cli", "serve", "--db", web_db, "--port", str(port)],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        url, status = f"http://127.0.0.1:{port}", None
+        deadline = time.monotonic() + 30
+        while status is None and time.monotonic() < deadline and proc.poll() is None:
+            try:
+                status = httpx.get(url + "/api/status").json()
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        assert status is not None and status["read_only"] is True and status["counts"]["events"] >= 4
+        assert httpx.post(url + "/api/ingest", content=NEW_STORY).status_code == 403
+    finally:
+        proc.terminate()
+        out = proc.communicate(timeout=10)[0]
+    assert "read-only: no SITREP_TOKEN" in out and "Traceback" not in out
