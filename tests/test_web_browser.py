@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -95,6 +96,13 @@ class Visit:
         self.page.goto(url)
         self.page.wait_for_selector("body[data-ready=yes]", state="attached", timeout=20_000)
 
+    def wait_until(self, expression: str, timeout: float = 20.0) -> None:
+        """Poll a JavaScript expression until it is true (by DevTools, not the page's eval, which the CSP forbids)."""
+        deadline = time.monotonic() + timeout
+        while not self.page.evaluate(expression):
+            assert time.monotonic() < deadline, f"still false after {timeout:g} s: {expression}"
+            time.sleep(0.05)
+
     def csp_violations(self) -> list[str]:
         """Violations the page reported, and any the console mentions."""
         return self.page.evaluate("window.__csp") + [m for m in self.console if "Content Security Policy" in m]
@@ -168,8 +176,8 @@ def test_browser_filters_are_reflected_in_the_url(visit, server):
     v.page.fill("input[name=actor]", "protesters")
     v.page.select_option("select[name=country]", "")
     v.page.click("#filters button[type=submit]")
-    v.page.wait_for_function("location.search.includes('actor=protesters')")
-    v.page.wait_for_function("document.querySelectorAll('#events li').length === 2")
+    v.wait_until("location.search.includes('actor=protesters')")
+    v.wait_until("document.querySelectorAll('#events li').length === 2")
     assert "country" not in v.page.url
 
 
@@ -183,10 +191,10 @@ def test_browser_timeline_brush_filters_the_list(visit, server):
     v.page.mouse.move(box["x"] + box["width"] * 0.95, y, steps=5)
     v.page.mouse.move(box["x"] + box["width"] - 1, y, steps=5)
     v.page.mouse.up()
-    v.page.wait_for_function("location.search.includes('from=') && location.search.includes('to=')")
+    v.wait_until("location.search.includes('from=') && location.search.includes('to=')")
     query = parse_qs(urlparse(v.page.url).query)
     expected = api(server, "/api/events", **{"from": query["from"][0], "to": query["to"][0]})["total"]
-    v.page.wait_for_function(f"document.getElementById('count').textContent.startsWith('{expected} event')")
+    v.wait_until(f"document.getElementById('count').textContent.startsWith('{expected} event')")
     assert 0 < expected < total and v.page.locator("#events li").count() == expected
     assert v.page.locator(".leaflet-marker-icon").count() <= expected
 
@@ -208,3 +216,29 @@ def test_browser_ingested_markup_runs_nothing(visit, server):
         assert v.page.locator(f"#panel {tag}, #ingest-result {tag}").count() == 0, tag
     assert not any(urlparse(u).path == "/x" for u in v.requests)  # the <img src=x> was never fetched
     assert v.foreign_requests() == [] and v.problems() == []
+
+
+def test_browser_uploaded_file_shows_its_extracted_events(visit, server):
+    v = visit()
+    line = json.dumps({"id": "upload-1", "published": "2024-08-02", "text": "Clashes in Goma\n\nFighting between "
+                       "M23 rebels and Congolese troops near Goma on Thursday killed 12 soldiers, the army said."})
+    v.page.set_input_files("#ingest-form input[type=file]",
+                           files=[{"name": "story.jsonl", "mimeType": "application/jsonl", "buffer": line.encode()}])
+    v.page.fill("#ingest-form input[name=token]", TOKEN)
+    v.page.click("#ingest-form button[type=submit]")
+    v.page.wait_for_selector("#ingest-result li button", timeout=30_000)
+    assert "stored" in v.page.locator("#ingest-result p").first.inner_text()
+    assert "Goma" in v.page.locator("#ingest-result li").first.inner_text()
+    v.wait_until("document.getElementById('count').textContent.startsWith('"
+                             f"{api(server, '/api/events')['total']} event')")
+    assert api(server, "/api/articles", document="upload-1")["total"] == 1 and v.problems() == []
+
+
+def test_browser_wrong_token_is_refused_in_the_page(visit, server):
+    v = visit()
+    before = api(server, "/api/status")["counts"]["documents"]
+    v.page.fill("#ingest-form textarea", HOSTILE)
+    v.page.fill("#ingest-form input[name=token]", "not-the-token")
+    v.page.click("#ingest-form button[type=submit]")
+    v.wait_until("document.getElementById('ingest-status').textContent.startsWith('refused')")
+    assert api(server, "/api/status")["counts"]["documents"] == before

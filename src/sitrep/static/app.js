@@ -117,7 +117,7 @@ function drawMarkers(events) {
     points.push(marker);
   }
   state.cluster.addLayers(points);
-  if (points.length) state.map.fitBounds(state.cluster.getBounds(), {maxZoom: 7, padding: [20, 20]});
+  if (points.length) state.map.fitBounds(state.cluster.getBounds(), {maxZoom: 7, padding: [20, 20], animate: false});
 }
 
 // --- the list ------------------------------------------------------------------------------------
