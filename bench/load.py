@@ -26,7 +26,7 @@ from pathlib import Path
 
 import httpx
 
-from sitrep.model import Actor, Article, Claim, DateResolution, Document, Event, EVENT_TYPES, Location, Result
+from sitrep.model import EVENT_TYPES, Actor, Article, Claim, DateResolution, Document, Event, Location, Result
 from sitrep.store import Store
 
 TOWNS = [
@@ -72,7 +72,10 @@ def fill(path: str, n: int, seed: int = 7) -> None:
 def requests_mix(event_ids: list[str], n: int, seed: int = 11) -> list[tuple[str, dict]]:
     """n (path, params) pairs: lists with filters, single events, aggregates, actors and places."""
     rng = random.Random(seed)
-    month = lambda: dt.date(2024, rng.randrange(1, 13), 1).isoformat()  # noqa: E731
+
+    def month() -> str:
+        return dt.date(2024, rng.randrange(1, 13), 1).isoformat()
+
     makers = [
         lambda: ("/api/events", {"limit": 50}),
         lambda: ("/api/events", {"country": rng.choice(["Nigeria", "SO", "Syria"]), "limit": 50}),
@@ -159,7 +162,10 @@ def main() -> None:
             proc.terminate()
             proc.wait(10)
     ms = sorted(x * 1000 for x in latencies)
-    pick = lambda q: ms[min(len(ms) - 1, int(q * len(ms)))]  # noqa: E731
+
+    def pick(q: float) -> float:
+        return ms[min(len(ms) - 1, int(q * len(ms)))]
+
     print(f"{len(ms)} requests, concurrency {args.concurrency}, {len(event_ids)} events listed: "
           f"{len(ms) / wall:.0f} req/s over {wall:.1f} s")
     print(f"latency ms: p50 {pick(0.50):.1f}  p90 {pick(0.90):.1f}  p99 {pick(0.99):.1f}  max {ms[-1]:.1f}  "

@@ -125,11 +125,12 @@ class Stores:
         return store
 
     def close(self) -> None:
-        """Close every store opened."""
+        """Close every store opened (a later `get` opens anew)."""
         with self.lock:
             for store in self.opened:
                 store.close()
             self.opened.clear()
+            self.local = threading.local()
 
 
 def create_app(db_url: str | None = None, token: str | None = None, max_body: int = DEFAULT_MAX_BODY,
