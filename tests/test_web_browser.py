@@ -215,6 +215,8 @@ def test_browser_ingested_markup_runs_nothing(visit, server):
     for tag in ("script", "img", "svg", "iframe", "a[href^=javascript]"):
         assert v.page.locator(f"#panel {tag}, #ingest-result {tag}").count() == 0, tag
     assert not any(urlparse(u).path == "/x" for u in v.requests)  # the <img src=x> was never fetched
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    v.page.screenshot(path=str(ARTIFACTS / "web-hostile-article.png"), full_page=True)
     assert v.foreign_requests() == [] and v.problems() == []
 
 
