@@ -133,3 +133,21 @@ def dev_documents():
         published = dt.date.fromisoformat(gold["published"]) if gold.get("published") else None
         docs.append(Document(id=f"dev-{path.stem}", text=path.read_text("utf-8"), origin=str(path), published=published))
     return docs
+
+
+# --- the web app: one store filled from real-looking articles ----------------------------------------
+
+WEB_ARTICLES = ROOT / "tests" / "web_articles.jsonl"
+
+
+@pytest.fixture(scope="session")
+def web_db(tmp_path_factory, extractor) -> str:
+    """A SQLite store holding the extracted and merged events of tests/web_articles.jsonl; its path."""
+    from sitrep.ingest import read_inputs
+    from sitrep.store import Store, ingest_documents
+
+    path = str(tmp_path_factory.mktemp("web") / "web.db")
+    with Store.open(path) as store:
+        outcomes = list(ingest_documents(store, read_inputs([str(WEB_ARTICLES)]), lambda: extractor))
+    assert {o.outcome for o in outcomes} == {"stored"}
+    return path

@@ -91,6 +91,12 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--db", help=db_help)
     rep.add_argument("--all", action="store_true", help="re-extract every stored document")
     _scale_options(rep)
+
+    srv = sub.add_parser("serve", help="the HTTP API and the web page (map, timeline, claims in their articles)")
+    srv.add_argument("--db", help=db_help)
+    srv.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    srv.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    srv.add_argument("--max-body", type=int, default=2_000_000, help="largest request body in bytes (default 2 MB)")
     return parser
 
 
@@ -482,6 +488,19 @@ def cmd_watch(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve the API and the web page; POST /api/ingest only when $SITREP_TOKEN is set."""
+    import os
+
+    from sitrep.web import serve
+
+    token = os.environ.get("SITREP_TOKEN") or None
+    print(f"sitrep: serving {args.db or 'the default database'} on http://{args.host}:{args.port}/ "
+          f"({'ingest enabled with the bearer token' if token else 'read-only: no SITREP_TOKEN'})", file=sys.stderr)
+    serve(args.db, args.host, args.port, token, args.max_body)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `sitrep` console script."""
     from sitrep.store import StoreError
@@ -489,7 +508,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler = {"extract": cmd_extract, "eval": cmd_eval, "info": cmd_info, "ingest": cmd_ingest,
                "events": cmd_events, "export": cmd_export, "show": cmd_show, "reprocess": cmd_reprocess,
-               "watch": cmd_watch}[args.command]
+               "watch": cmd_watch, "serve": cmd_serve}[args.command]
     try:
         return handler(args)
     except StoreError as exc:

@@ -125,6 +125,7 @@ class EventFilter:
     text: str | None = None  # substring of any report's evidence
     limit: int | None = None
     offset: int = 0
+    sort: str = "date"  # one of EVENT_SORTS; a leading '-' sorts descending
 
 
 @dataclass(frozen=True)
@@ -146,6 +147,32 @@ class IngestOutcome:
     document_id: str | None
     outcome: Outcome
     problem: str | None = None  # why it failed or was skipped
+
+
+@dataclass(frozen=True)
+class StoredArticle:
+    """One stored article with the document it belongs to."""
+
+    document_id: str
+    index: int
+    article: Article
+    source: str | None
+    url: str | None
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Merged events and their conservative fatalities under one key (a day, a country, a type, an actor, a place)."""
+
+    key: str | None
+    events: int
+    fatalities: int
+
+
+# How `EventFilter.sort` orders merged events (ties broken by id); '-' before a name sorts descending.
+EVENT_SORTS = {"date": "e.date IS NULL, e.date {}, e.id", "fatalities": "e.fatalities {}, e.date IS NULL, e.date, e.id",
+               "id": "e.id {}"}
+TALLY_KEYS = {"day": "e.date", "country": "p.country", "type": "e.event_type"}
 
 
 # --- the store --------------------------------------------------------------------------------
@@ -568,8 +595,23 @@ class Store:
                 for a in self._in("SELECT * FROM actors WHERE name IN ({})", names)}
 
     def events(self, filters: EventFilter | None = None) -> list[MergedEvent]:
-        """Merged events matching the filters, by date then id, each with its reports and claims."""
+        """Merged events matching the filters, in the filter's order (by date then id by default), with reports and claims."""
         f = filters or EventFilter()
+        where, params = self._event_where(f)
+        sql = ("SELECT e.id FROM events e LEFT JOIN places p ON p.id = e.place_id WHERE " + where
+               + " ORDER BY " + _event_order(f.sort))
+        if f.limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            params += [f.limit, f.offset]
+        elif f.offset:
+            sql += " LIMIT -1 OFFSET ?" if self.dialect == "sqlite" else " OFFSET ?"
+            params.append(f.offset)
+        ids = [r["id"] for r in self._rows(sql, params)]
+        found = self._load_events(ids)
+        return [found[i] for i in ids]
+
+    def _event_where(self, f: EventFilter) -> tuple[str, list[Any]]:
+        """The WHERE clause (over events `e` left-joined to places `p`) and parameters of a filter."""
         where, params = ["1 = 1"], []
         if f.country:
             where.append("(LOWER(p.country) = LOWER(?) OR LOWER(p.iso2) = LOWER(?))")
@@ -602,17 +644,7 @@ class Store:
                 "EXISTS (SELECT 1 FROM event_reports er JOIN evidence v ON v.report_id = er.report_id "
                 "WHERE er.event_id = e.id AND LOWER(v.sentence) LIKE ? ESCAPE '\\')")
             params.append(_like(f.text))
-        sql = ("SELECT e.id FROM events e LEFT JOIN places p ON p.id = e.place_id WHERE " + " AND ".join(where)
-               + " ORDER BY e.date IS NULL, e.date, e.id")
-        if f.limit is not None:
-            sql += " LIMIT ? OFFSET ?"
-            params += [f.limit, f.offset]
-        elif f.offset:
-            sql += " LIMIT -1 OFFSET ?" if self.dialect == "sqlite" else " OFFSET ?"
-            params.append(f.offset)
-        ids = [r["id"] for r in self._rows(sql, params)]
-        found = self._load_events(ids)
-        return [found[i] for i in ids]
+        return " AND ".join(where), params
 
     def event(self, event_id: str) -> MergedEvent | None:
         """One merged event with its reports, claims and merge reasons (an unambiguous id prefix will do)."""
@@ -662,6 +694,78 @@ class Store:
         tables = ("documents", "articles", "reports", "claims", "evidence", "actors", "places", "sources", "events",
                   "event_reports")
         return {t: self._rows(f"SELECT COUNT(*) AS n FROM {t}")[0]["n"] for t in tables}
+
+    # -- reading for the web app
+
+    def count_events(self, filters: EventFilter | None = None) -> int:
+        """How many merged events match the filters (ignoring limit and offset)."""
+        where, params = self._event_where(filters or EventFilter())
+        return self._rows("SELECT COUNT(*) AS n FROM events e LEFT JOIN places p ON p.id = e.place_id WHERE "
+                          + where, params)[0]["n"]
+
+    def tally(self, by: str, filters: EventFilter | None = None) -> list[Tally]:
+        """Events and fatalities matching the filters per day, country or event type (a key of TALLY_KEYS)."""
+        key = TALLY_KEYS[by]
+        where, params = self._event_where(filters or EventFilter())
+        rows = self._rows(f"SELECT {key} AS k, COUNT(*) AS n, COALESCE(SUM(e.fatalities), 0) AS f FROM events e "
+                          f"LEFT JOIN places p ON p.id = e.place_id WHERE {where} GROUP BY {key} ORDER BY {key} IS NULL, {key}", params)
+        return [Tally(r["k"], r["n"], int(r["f"])) for r in rows]
+
+    def actors(self, name: str | None = None, limit: int = 100,
+               offset: int = 0) -> tuple[list[tuple[Actor, Tally]], int]:
+        """Actors (a name substring narrows them) with their merged events, most events first; and how many match."""
+        where, params = "LOWER(a.name) LIKE ? ESCAPE '\\'", [_like(name or "")]
+        total = self._rows(f"SELECT COUNT(*) AS n FROM actors a WHERE {where}", params)[0]["n"]
+        rows = self._rows(
+            "SELECT a.name, a.type, a.country, COUNT(e.id) AS n, COALESCE(SUM(e.fatalities), 0) AS f FROM actors a "
+            f"LEFT JOIN events e ON e.actor1 = a.name OR e.actor2 = a.name WHERE {where} "
+            "GROUP BY a.name, a.type, a.country ORDER BY COUNT(e.id) DESC, a.name LIMIT ? OFFSET ?",
+            [*params, limit, offset])
+        return [(Actor(r["name"], r["type"], r["country"]), Tally(r["name"], r["n"], int(r["f"]))) for r in rows], total
+
+    def places(self, country: str | None = None, limit: int = 100,
+               offset: int = 0) -> tuple[list[tuple[Location, Tally]], int]:
+        """Places (a country name or ISO2 code narrows them) with their merged events, most first; and how many match."""
+        where, params = "1 = 1", []
+        if country:
+            where, params = "(LOWER(p.country) = LOWER(?) OR LOWER(p.iso2) = LOWER(?))", [country, country]
+        total = self._rows(f"SELECT COUNT(*) AS n FROM places p WHERE {where}", params)[0]["n"]
+        rows = self._rows(
+            "SELECT p.id, p.name, p.admin1, p.country, p.iso2, p.lat, p.lon, p.geonames_id, p.place_precision, "
+            "COUNT(e.id) AS n, COALESCE(SUM(e.fatalities), 0) AS f FROM places p "
+            f"LEFT JOIN events e ON e.place_id = p.id WHERE {where} GROUP BY p.id, p.name, p.admin1, p.country, p.iso2, "
+            "p.lat, p.lon, p.geonames_id, p.place_precision ORDER BY COUNT(e.id) DESC, p.name, p.id LIMIT ? OFFSET ?",
+            [*params, limit, offset])
+        return [(Location(r["name"], r["admin1"], r["country"], r["iso2"], r["lat"], r["lon"], r["geonames_id"],
+                          r["place_precision"]), Tally(r["id"], r["n"], int(r["f"]))) for r in rows], total
+
+    def articles(self, document_id: str | None = None, text: str | None = None, limit: int = 100,
+                 offset: int = 0) -> tuple[list[StoredArticle], int]:
+        """Stored articles, newest first (one document's, or those whose headline or text has the words); how many match."""
+        where, params = ["1 = 1"], []
+        if document_id is not None:
+            where.append("a.document_id = ?")
+            params.append(document_id)
+        if text:
+            where.append("(LOWER(a.headline) LIKE ? ESCAPE '\\' OR LOWER(a.text) LIKE ? ESCAPE '\\')")
+            params += [_like(text)] * 2
+        sql = " FROM articles a JOIN documents d ON d.id = a.document_id WHERE " + " AND ".join(where)
+        total = self._rows("SELECT COUNT(*) AS n" + sql, params)[0]["n"]
+        rows = self._rows("SELECT a.*, d.source, d.url" + sql + " ORDER BY a.published IS NULL, a.published DESC, "
+                          "a.document_id, a.idx LIMIT ? OFFSET ?", [*params, limit, offset])
+        return [_stored_article(r) for r in rows], total
+
+    def article(self, document_id: str, index: int) -> StoredArticle | None:
+        """One stored article, by its document and its index in that document."""
+        rows = self._rows("SELECT a.*, d.source, d.url FROM articles a JOIN documents d ON d.id = a.document_id "
+                          "WHERE a.document_id = ? AND a.idx = ?", (document_id, index))
+        return _stored_article(rows[0]) if rows else None
+
+    def document_events(self, document_id: str) -> list[str]:
+        """Ids of the merged events that hold a report of this document."""
+        rows = self._rows("SELECT DISTINCT er.event_id FROM event_reports er JOIN reports r ON r.id = er.report_id "
+                          "WHERE r.document_id = ? ORDER BY er.event_id", (document_id,))
+        return [r["event_id"] for r in rows]
 
     def check(self) -> list[str]:
         """Consistency problems (none in a healthy store): orphans, and typed reports in no event or in two."""
@@ -776,3 +880,17 @@ def _like(text: str, prefix: bool = False) -> str:
 def _redact(url: str) -> str:
     """A database URL without its password, for messages."""
     return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", url)
+
+
+def _event_order(sort: str) -> str:
+    """The ORDER BY of a sort name of EVENT_SORTS, '-' first for descending."""
+    name = sort.removeprefix("-")
+    if name not in EVENT_SORTS:
+        raise ValueError(f"unknown sort {sort!r}; expected one of {', '.join(EVENT_SORTS)}, with '-' to reverse")
+    return EVENT_SORTS[name].format("DESC" if sort.startswith("-") else "ASC")
+
+
+def _stored_article(row: Any) -> StoredArticle:
+    """An article row joined with its document's source and url."""
+    article = Article(row["headline"], row["caption"], row["text"], _date(row["published"]))
+    return StoredArticle(row["document_id"], row["idx"], article, row["source"], row["url"])

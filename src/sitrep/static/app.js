@@ -1,0 +1,364 @@
+// sitrep's page: a map, a timeline, a filter bar reflected in the URL, an event panel with each
+// claim highlighted in its article, and a box to add an article. Article text is untrusted: it
+// only ever reaches the page as DOM text nodes (textContent), never as HTML.
+"use strict";
+
+const FILTERS = ["country", "type", "from", "to", "actor", "text", "min-fatalities"];
+const SIZES = [[200, 34, 4], [50, 27, 3], [10, 21, 2], [1, 15, 1], [0, 11, 0]]; // [fatalities at least, px, class]
+const state = {filters: {}, selected: null, status: null, map: null, cluster: null, markers: new Map()};
+
+// --- small helpers ------------------------------------------------------------------------------
+
+/** An element with class names and children (strings become text nodes, never HTML). */
+function el(tag, className, ...children) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  for (const child of children) {
+    if (child === null || child === undefined || child === false) continue;
+    node.append(child instanceof Node ? child : String(child));
+  }
+  return node;
+}
+
+/** An SVG element with attributes. */
+function svg(tag, attrs) {
+  const node = document.createElementNS("http://www.w3.org/2000/svg", tag);
+  for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, String(v));
+  return node;
+}
+
+/** A CSS-safe slug of an ACLED type, for colour classes. */
+const slug = (text) => (text || "none").toLowerCase().replace(/[^a-z0-9]+/g, "-");
+
+/** GET a JSON API path; throws with the server's error message. */
+async function api(path, params) {
+  const query = params ? "?" + new URLSearchParams(params) : "";
+  const response = await fetch(path + query, {headers: {Accept: "application/json"}});
+  const body = await response.json();
+  if (!response.ok) throw new Error(body.error || response.statusText);
+  return body;
+}
+
+/** The current filters without empty values (and without dates when asked). */
+function filterParams(withDates = true) {
+  const out = {};
+  for (const [k, v] of Object.entries(state.filters)) {
+    if (v && (withDates || (k !== "from" && k !== "to"))) out[k] = v;
+  }
+  return out;
+}
+
+/** A link only for http(s) addresses; anything else (javascript:, data:) stays plain text. */
+function safeLink(url, label) {
+  if (!/^https?:\/\//i.test(url || "")) return el("span", "", label || url || "");
+  const a = el("a", "", label || url);
+  a.href = url;
+  a.rel = "noopener noreferrer";
+  a.target = "_blank";
+  return a;
+}
+
+const place = (loc) => (loc ? [loc.name, loc.admin1, loc.country].filter(Boolean).join(", ") : "place unknown");
+const actors = (e) => [e.actor1, e.actor2].filter(Boolean).map((a) => a.name).join(" vs ") || "actors unknown";
+const toll = (e) => (e.fatalities_low === null ? "0 (no deaths reported)"
+  : e.fatalities_low === e.fatalities_high ? String(e.fatalities)
+    : `${e.fatalities} (claims range ${e.fatalities_low}–${e.fatalities_high})`);
+
+// --- filters and the URL -------------------------------------------------------------------------
+
+function readUrl() {
+  const params = new URLSearchParams(location.search);
+  state.filters = Object.fromEntries(FILTERS.map((k) => [k, params.get(k) || ""]));
+  state.selected = params.get("event");
+  const form = document.getElementById("filters");
+  for (const k of FILTERS) form.elements[k].value = state.filters[k];
+}
+
+function writeUrl() {
+  const params = new URLSearchParams(filterParams());
+  if (state.selected) params.set("event", state.selected);
+  const query = params.toString();
+  history.replaceState(null, "", query ? "?" + query : location.pathname);
+}
+
+function setFilters(changes) {
+  Object.assign(state.filters, changes);
+  const form = document.getElementById("filters");
+  for (const k of FILTERS) form.elements[k].value = state.filters[k] || "";
+  writeUrl();
+  return refresh();
+}
+
+// --- the map -------------------------------------------------------------------------------------
+
+async function initMap() {
+  state.map = L.map("map", {worldCopyJump: true, minZoom: 1, maxZoom: 12}).setView([20, 20], 2);
+  state.map.attributionControl.addAttribution("Natural Earth");
+  const shapes = await api("/api/basemap.geojson");
+  L.geoJSON(shapes, {style: {color: "#8a8f98", weight: 0.6, fillColor: "#eceae4", fillOpacity: 1},
+    interactive: false}).addTo(state.map);
+  state.cluster = L.markerClusterGroup({maxClusterRadius: 40, showCoverageOnHover: false});
+  state.map.addLayer(state.cluster);
+}
+
+function drawMarkers(events) {
+  state.cluster.clearLayers();
+  state.markers.clear();
+  const points = [];
+  for (const e of events) {
+    const loc = e.location;
+    if (!loc || loc.lat === null || loc.lon === null) continue;
+    const [, px, size] = SIZES.find(([least]) => e.fatalities >= least);
+    const icon = L.divIcon({className: `ev t-${slug(e.event_type)} s-${size}`, iconSize: [px, px], html: ""});
+    const marker = L.marker([loc.lat, loc.lon], {icon, title: `${e.date || "?"} ${e.event_type}: ${place(loc)}`,
+      alt: e.id});
+    marker.on("click", () => selectEvent(e.id));
+    state.markers.set(e.id, marker);
+    points.push(marker);
+  }
+  state.cluster.addLayers(points);
+  if (points.length) state.map.fitBounds(state.cluster.getBounds(), {maxZoom: 7, padding: [20, 20], animate: false});
+}
+
+// --- the list ------------------------------------------------------------------------------------
+
+function drawList(page) {
+  const shown = page.items.length < page.total ? ` (first ${page.items.length})` : "";
+  document.getElementById("count").textContent = `${page.total} event${page.total === 1 ? "" : "s"}${shown}`;
+  const list = document.getElementById("events");
+  list.replaceChildren(...page.items.map((e) => {
+    const item = el("li", `t-${slug(e.event_type)}`,
+      el("button", "pick", el("span", "date", e.date || "date unknown"), " ",
+        el("strong", "", e.sub_event_type || e.event_type), " — ", place(e.location), " ",
+        el("span", "toll", `† ${e.fatalities}`)));
+    item.dataset.id = e.id;
+    item.firstChild.addEventListener("click", () => selectEvent(e.id));
+    return item;
+  }));
+}
+
+// --- the timeline --------------------------------------------------------------------------------
+
+const DAY = 86400000;
+const dayOf = (iso) => Date.parse(iso + "T00:00:00Z");
+const isoOf = (ms) => new Date(ms).toISOString().slice(0, 10);
+
+function drawTimeline(tally) {
+  const chart = document.getElementById("bars");
+  const days = tally.items.filter((t) => t.key);
+  chart.replaceChildren();
+  if (!days.length) return;
+  const first = dayOf(days[0].key), last = dayOf(days[days.length - 1].key);
+  const n = Math.round((last - first) / DAY) + 1;
+  const width = chart.clientWidth || 800, height = 90, mid = 58;
+  const step = width / n;
+  const maxEvents = Math.max(...days.map((t) => t.events)), maxDead = Math.max(1, ...days.map((t) => t.fatalities));
+  chart.setAttribute("viewBox", `0 0 ${width} ${height}`);
+  for (const t of days) {
+    const x = ((dayOf(t.key) - first) / DAY) * step, w = Math.max(1, Math.min(24, step - 1));
+    const h = (t.events / maxEvents) * (mid - 4), f = (t.fatalities / maxDead) * (height - mid - 4);
+    const bar = svg("rect", {x, y: mid - h, width: w, height: h, class: "bar-events"});
+    bar.append(svg("title"));
+    bar.firstChild.textContent = `${t.key}: ${t.events} event(s), ${t.fatalities} killed`;
+    chart.append(bar, svg("rect", {x, y: mid + 2, width: w, height: f, class: "bar-fatalities"}));
+  }
+  chart.append(svg("text", {x: 2, y: height - 2, class: "axis"}), svg("text", {x: width - 2, y: height - 2,
+    class: "axis end"}));
+  chart.children[chart.children.length - 2].textContent = isoOf(first);
+  chart.lastChild.textContent = isoOf(last);
+  const brush = svg("rect", {class: "brush", x: 0, y: 0, width: 0, height});
+  chart.append(brush);
+  const toDay = (px) => isoOf(first + Math.min(n - 1, Math.max(0, Math.floor(px / step))) * DAY);
+  const fromFilter = state.filters.from ? (dayOf(state.filters.from) - first) / DAY * step : null;
+  const toFilter = state.filters.to ? (dayOf(state.filters.to) - first) / DAY * step + step : null;
+  if (fromFilter !== null || toFilter !== null) {
+    const x0 = Math.max(0, fromFilter ?? 0), x1 = Math.min(width, toFilter ?? width);
+    brush.setAttribute("x", x0);
+    brush.setAttribute("width", Math.max(0, x1 - x0));
+  }
+  chart.onpointerdown = (down) => {
+    const box = chart.getBoundingClientRect(), scale = width / box.width;
+    const start = (down.clientX - box.left) * scale;
+    chart.setPointerCapture(down.pointerId);
+    chart.onpointermove = (move) => {
+      const now = (move.clientX - box.left) * scale;
+      brush.setAttribute("x", Math.min(start, now));
+      brush.setAttribute("width", Math.abs(now - start));
+    };
+    chart.onpointerup = (up) => {
+      chart.onpointermove = chart.onpointerup = null;
+      const end = (up.clientX - box.left) * scale;
+      setFilters({from: toDay(Math.min(start, end)), to: toDay(Math.max(start, end))});
+    };
+  };
+}
+
+// --- the event panel -----------------------------------------------------------------------------
+
+/** Code-point slices, so that offsets computed in Python (code points) match in JavaScript (UTF-16). */
+function highlighted(text, claims) {
+  const chars = Array.from(text || "");
+  const out = document.createDocumentFragment();
+  let at = 0;
+  for (const c of [...claims].sort((a, b) => a.start - b.start)) {
+    if (c.start < at || c.end > chars.length || c.end <= c.start) continue; // overlapping or out of range
+    out.append(chars.slice(at, c.start).join(""));
+    const mark = el("mark", `k-${c.kind}${c.superseded ? " superseded" : ""}`, chars.slice(c.start, c.end).join(""));
+    mark.title = `${c.kind}: ${c.count ?? "?"} — ${c.claimant || "unattributed"}`;
+    out.append(mark, el("span", "claimant", c.claimant || "unattributed"));
+    at = c.end;
+  }
+  out.append(chars.slice(at).join(""));
+  return out;
+}
+
+/** Killed claims that count (no breakdowns, nothing superseded), side by side by claimant. */
+function tollTable(event) {
+  const rows = [];
+  for (const r of event.reports) {
+    for (const c of r.event.claims) {
+      if (c.kind === "killed" && c.part_of === null && !c.superseded) rows.push({c, source: r.source});
+    }
+  }
+  if (!rows.length) return null;
+  const conflict = new Set(rows.map(({c}) => c.count)).size > 1;
+  const table = el("table", conflict ? "tolls conflict" : "tolls",
+    el("caption", "", conflict ? "Conflicting tolls" : "Tolls"),
+    el("tr", "", el("th", "", "killed"), el("th", "", "who"), el("th", "", "according to"), el("th", "", "source")));
+  for (const {c, source} of rows) {
+    table.append(el("tr", "", el("td", "num", c.as_written), el("td", "", c.subject || ""),
+      el("td", "", c.claimant || "unattributed"), el("td", "", source || "")));
+  }
+  return table;
+}
+
+function articleBlock(article, claims) {
+  const pick = (field) => claims.filter((c) => c.field === field);
+  return el("section", "article",
+    el("h4", "", highlighted(article.headline || "(no headline)", pick("headline"))),
+    article.caption ? el("p", "caption", highlighted(article.caption, pick("caption"))) : null,
+    el("p", "meta", [article.source, article.published].filter(Boolean).join(" · "), " ",
+      article.url ? safeLink(article.url, "link") : null),
+    el("div", "text", highlighted(article.text, pick("text"))));
+}
+
+async function selectEvent(id) {
+  state.selected = id;
+  writeUrl();
+  const panel = document.getElementById("panel");
+  for (const li of document.querySelectorAll("#events li")) li.classList.toggle("selected", li.dataset.id === id);
+  let e;
+  try {
+    e = await api("/api/events/" + id.split("/").map(encodeURIComponent).join("/"));
+  } catch (err) {
+    panel.replaceChildren(el("p", "error", err.message));
+    panel.hidden = false;
+    return;
+  }
+  const close = el("button", "close", "×");
+  close.title = "close";
+  close.addEventListener("click", () => { panel.hidden = true; state.selected = null; writeUrl(); });
+  const claimsOf = (doc, index) => e.reports.filter((r) => r.document_id === doc)
+    .flatMap((r) => r.event.claims).filter((c) => c.article === index);
+  panel.replaceChildren(...[close,
+    el("h2", `t-${slug(e.event_type)}`, e.event_type, e.sub_event_type ? ` / ${e.sub_event_type}` : ""),
+    el("dl", "",
+      el("dt", "", "When"), el("dd", "", e.date || "date unknown", e.date_end ? ` to ${e.date_end}` : ""),
+      el("dt", "", "Where"), el("dd", "", place(e.location)),
+      el("dt", "", "Who"), el("dd", "", actors(e)),
+      el("dt", "", "Killed"), el("dd", "toll", toll(e)),
+      el("dt", "", "Reports"), el("dd", "", String(e.reports.length))),
+    tollTable(e),
+    e.reasons.length ? el("details", "", el("summary", "", "Why these reports are one event"),
+      el("ul", "", ...e.reasons.map((why) => el("li", "", why)))) : null,
+    el("h3", "", "Claims in their articles"),
+    ...e.articles.map((a) => articleBlock(a, claimsOf(a.document_id, a.index)))].filter(Boolean));
+  panel.hidden = false;
+  panel.scrollIntoView({block: "nearest"});
+}
+
+// --- adding an article ---------------------------------------------------------------------------
+
+async function ingest(event) {
+  event.preventDefault();
+  const form = event.target, status = document.getElementById("ingest-status");
+  const file = form.elements.file.files[0];
+  const body = file ? await file.text() : form.elements.text.value;
+  const format = file ? ({html: "html", htm: "html", jsonl: "jsonl"}[file.name.split(".").pop().toLowerCase()]
+    || "auto") : "auto";
+  if (!body.trim()) { status.textContent = "nothing to send"; return; }
+  const params = new URLSearchParams({format});
+  if (form.elements.published.value) params.set("published", form.elements.published.value);
+  status.textContent = "extracting…";
+  const response = await fetch("/api/ingest?" + params, {method: "POST", body,
+    headers: {"Content-Type": "text/plain; charset=utf-8", Authorization: "Bearer " + form.elements.token.value}});
+  const result = await response.json();
+  if (!response.ok) { status.textContent = "refused: " + result.error; return; }
+  status.textContent = "stored";
+  const out = document.getElementById("ingest-result");
+  out.replaceChildren(...result.documents.map((d) => el("div", "doc",
+    el("p", "", `${d.outcome}${d.problem ? ": " + d.problem : ""} — ${d.events.length} event(s)`),
+    el("ul", "", ...d.events.map((e) => {
+      const pick = el("button", "pick", `${e.date || "date unknown"} ${e.sub_event_type || e.event_type} — ` +
+        `${place(e.location)} † ${toll(e)}`);
+      pick.addEventListener("click", () => selectEvent(e.id));
+      return el("li", `t-${slug(e.event_type)}`, pick);
+    })))));
+  await loadChoices();
+  await refresh();
+}
+
+// --- start ---------------------------------------------------------------------------------------
+
+async function loadChoices() {
+  const [status, countries] = await Promise.all([api("/api/status"), api("/api/aggregates", {by: "country"})]);
+  state.status = status;
+  const form = document.getElementById("filters");
+  const fill = (select, values) => {
+    const keep = select.value;
+    select.replaceChildren(el("option", "", "any"), ...values.map((v) => el("option", "", v)));
+    select.firstChild.value = "";
+    select.value = keep;
+  };
+  fill(form.elements.country, countries.items.map((t) => t.key).filter(Boolean));
+  fill(form.elements.type, status.event_types);
+  form.elements.country.value = state.filters.country || "";
+  form.elements.type.value = state.filters.type || "";
+  const ingestForm = document.getElementById("ingest-form");
+  ingestForm.querySelector("button").disabled = status.read_only;
+  if (status.read_only) document.getElementById("ingest-status").textContent = "read-only server (no SITREP_TOKEN)";
+}
+
+async function refresh() {
+  try {
+    const [page, tally] = await Promise.all([
+      api("/api/events", {...filterParams(), limit: 1000}),
+      api("/api/aggregates", {...filterParams(false), by: "day"}),
+    ]);
+    drawList(page);
+    drawMarkers(page.items);
+    drawTimeline(tally);
+  } catch (err) {
+    document.getElementById("count").textContent = "error: " + err.message;
+  }
+}
+
+async function start() {
+  readUrl();
+  document.getElementById("filters").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const form = event.target;
+    setFilters(Object.fromEntries(FILTERS.map((k) => [k, form.elements[k].value.trim()])));
+  });
+  document.getElementById("clear").addEventListener("click",
+    () => setFilters(Object.fromEntries(FILTERS.map((k) => [k, ""]))));
+  document.getElementById("unbrush").addEventListener("click", () => setFilters({from: "", to: ""}));
+  document.getElementById("ingest-form").addEventListener("submit", ingest);
+  await initMap();
+  await loadChoices();
+  await refresh();
+  if (state.selected) await selectEvent(state.selected);
+  document.body.dataset.ready = "yes";
+}
+
+window.addEventListener("DOMContentLoaded", start);

@@ -1,0 +1,413 @@
+"""Stage 10b: the HTTP API and the web page over the store (FastAPI on uvicorn).
+
+`create_app(db_url, token)` builds the app; `serve(...)` runs it. The app is thin: each endpoint
+opens (per worker thread) a `Store`, calls one of its methods and shapes the JSON with
+`export.event_dict`; ingesting runs `pipeline.Extractor` through `store.ingest_documents` in a
+worker thread. Without a token the server is read-only. Article text is untrusted: the page
+renders it with DOM text nodes only, and every response carries a strict Content-Security-Policy.
+The page's scripts, styles and map come from installed packages (Leaflet and
+Leaflet.markercluster from XStatic packages, Natural Earth country shapes from pyogrio's data),
+so it works with no internet.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hmac
+import importlib.util
+import json
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.datastructures import MutableHeaders
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from sitrep import __version__, export
+from sitrep.model import EVENT_TYPES, InputError, MergedEvent
+from sitrep.store import EVENT_SORTS, TALLY_KEYS, EventFilter, Store, StoreError, ingest_documents
+
+log = logging.getLogger("sitrep.web")
+
+STATIC = Path(__file__).parent / "static"
+DEFAULT_MAX_BODY = 2_000_000  # bytes a request body may have
+MAX_PAGE = 1000  # events, articles, actors or places one request may list
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+        "connect-src 'self'; frame-src 'none'; frame-ancestors 'none'; object-src 'none'; base-uri 'none'; "
+        "form-action 'self'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+}
+INGEST_KINDS = {"auto": "sniff", "text": "text", "html": "html", "jsonl": "jsonl"}
+SORT_PATTERN = "^-?(" + "|".join(EVENT_SORTS) + ")$"
+
+
+# --- the filters of `sitrep events`, as query parameters ---------------------------------------
+
+
+def event_filter(
+    country: Annotated[str | None, Query(description="country name or ISO2 code")] = None,
+    admin1: Annotated[str | None, Query(description="first-level region (province, state)")] = None,
+    event_type: Annotated[str | None, Query(alias="type", description="ACLED event type")] = None,
+    sub_event_type: Annotated[str | None, Query(alias="sub-type", description="ACLED sub-event type")] = None,
+    date_from: Annotated[dt.date | None, Query(alias="from", description="first day (YYYY-MM-DD)")] = None,
+    date_to: Annotated[dt.date | None, Query(alias="to", description="last day (YYYY-MM-DD)")] = None,
+    actor: Annotated[str | None, Query(description="part of an actor's name")] = None,
+    min_fatalities: Annotated[int | None, Query(alias="min-fatalities", ge=0,
+                                                description="at least this conservative toll")] = None,
+    text: Annotated[str | None, Query(description="words in a report's evidence sentences")] = None,
+) -> EventFilter:
+    """The filters of `sitrep events`, with the same names."""
+    return EventFilter(country=country or None, admin1=admin1 or None, event_type=event_type or None,
+                       sub_event_type=sub_event_type or None, date_from=date_from, date_to=date_to,
+                       actor=actor or None, min_fatalities=min_fatalities, text=text or None)
+
+
+Filters = Annotated[EventFilter, Depends(event_filter)]
+Limit = Annotated[int, Query(ge=1, le=MAX_PAGE, description="at most this many items")]
+Offset = Annotated[int, Query(ge=0, description="skip this many items first")]
+
+
+# --- JSON shapes ----------------------------------------------------------------------------------
+
+
+def event_summary(event: MergedEvent) -> dict[str, Any]:
+    """A merged event for lists and the map: `export.event_dict` without the reports, with their count and sources."""
+    out = {k: v for k, v in export.event_dict(event).items() if k != "reports"}
+    out["report_count"] = len(event.reports)
+    out["sources"] = sorted({r.source for r in event.reports if r.source})
+    return out
+
+
+def _page(items: list[Any], total: int, limit: int, offset: int) -> dict[str, Any]:
+    """One page of a listing."""
+    return {"total": total, "limit": limit, "offset": offset, "items": items}
+
+
+def _error(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    """The JSON error every failure answers with: {"error": message}."""
+    return JSONResponse({"error": message}, status_code=status, headers={**SECURITY_HEADERS, **(headers or {})})
+
+
+# --- the app ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Stores:
+    """One open Store per worker thread (a SQLite or PostgreSQL connection is never shared by two threads)."""
+
+    url: str | None
+    local: threading.local = field(default_factory=threading.local)
+    opened: list[Store] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def get(self) -> Store:
+        """This thread's store, opened on first use."""
+        store = getattr(self.local, "store", None)
+        if store is None:
+            store = self.local.store = Store.open(self.url)
+            with self.lock:
+                self.opened.append(store)
+        return store
+
+    def close(self) -> None:
+        """Close every store opened (a later `get` opens anew)."""
+        with self.lock:
+            for store in self.opened:
+                store.close()
+            self.opened.clear()
+            self.local = threading.local()
+
+
+def create_app(db_url: str | None = None, token: str | None = None, max_body: int = DEFAULT_MAX_BODY,
+               extractor_factory: Callable[[], Any] | None = None) -> FastAPI:
+    """The sitrep web app over the database at db_url; `token` enables POST /api/ingest (else read-only)."""
+    stores = Stores(db_url)
+    Store.open(db_url).close()  # fail at start (bad URL, unreachable server), not on the first request
+    ingesting = Ingester(stores, extractor_factory)
+
+    app = FastAPI(title="sitrep", version=__version__, docs_url=None, redoc_url=None,
+                  description="Conflict events extracted from news, every figure traced to its sentence. "
+                              "Filters have the names of `sitrep events`. Errors are JSON: {\"error\": \"...\"}.")
+    app.router.on_shutdown.append(stores.close)
+    _install_safety(app, max_body)
+
+    @app.get("/", include_in_schema=False)
+    def index() -> FileResponse:
+        return FileResponse(STATIC / "index.html")
+
+    @app.get("/api/status", summary="Version, row counts, and whether ingest is enabled")
+    def status() -> dict[str, Any]:
+        db = stores.get()
+        return {"version": __version__, "read_only": token is None, "counts": db.counts(),
+                "event_types": list(EVENT_TYPES)}
+
+    @app.get("/api/events", summary="Merged events matching the filters, one page")
+    def events(f: Filters, limit: Limit = 100, offset: Offset = 0,
+               sort: Annotated[str, Query(pattern=SORT_PATTERN, description="date, fatalities or id; '-' "
+                                                                            "first for descending")] = "date") -> dict:
+        db = stores.get()
+        found = db.events(dataclasses.replace(f, limit=limit, offset=offset, sort=sort))
+        return _page([event_summary(e) for e in found], db.count_events(f), limit, offset)
+
+    @app.get("/api/events/{event_id:path}", summary="One merged event: reports, claims, sources, merge reasons, "
+                                                     "and the articles its claims come from")
+    def event(event_id: str) -> dict:
+        db = stores.get()
+        found = db.event(event_id)
+        if found is None:
+            raise HTTPException(404, f"no event '{event_id}'")
+        keys = {(r.document_id, a) for r in found.reports for a in {r.event.article, *(c.article for c in r.event.claims)}}
+        articles = [db.article(doc, idx) for doc, idx in sorted(keys)]
+        return export.event_dict(found) | {"articles": [_article(a) for a in articles if a is not None]}
+
+    @app.get("/api/aggregates", summary="Events and fatalities per day, country or event type, with the filters")
+    def aggregates(f: Filters,
+                   by: Annotated[str, Query(pattern="^(" + "|".join(TALLY_KEYS) + ")$")] = "day") -> dict:
+        db = stores.get()
+        return {"by": by, "items": [{"key": t.key, "events": t.events, "fatalities": t.fatalities}
+                                    for t in db.tally(by, f)]}
+
+    @app.get("/api/articles", summary="Stored articles, newest first (without their text)")
+    def articles(document: str | None = None, text: str | None = None, limit: Limit = 100,
+                 offset: Offset = 0) -> dict:
+        db = stores.get()
+        found, total = db.articles(document, text, limit, offset)
+        return _page([_article(a, with_text=False) for a in found], total, limit, offset)
+
+    @app.get("/api/article", summary="One stored article with its headline, caption and text")
+    def article(document: str, index: Annotated[int, Query(ge=0)] = 0) -> dict:
+        db = stores.get()
+        found = db.article(document, index)
+        if found is None:
+            raise HTTPException(404, f"no article {index} in document '{document}'")
+        return _article(found)
+
+    @app.get("/api/actors", summary="Actors with their ACLED type and event counts, most events first")
+    def actors(name: str | None = None, limit: Limit = 100, offset: Offset = 0) -> dict:
+        db = stores.get()
+        found, total = db.actors(name, limit, offset)
+        items = [a.to_dict() | {"country": a.country, "events": t.events, "fatalities": t.fatalities} for a, t in found]
+        return _page(items, total, limit, offset)
+
+    @app.get("/api/places", summary="Geocoded places with their event counts, most events first")
+    def places(country: str | None = None, limit: Limit = 100, offset: Offset = 0) -> dict:
+        db = stores.get()
+        found, total = db.places(country, limit, offset)
+        return _page([p.to_dict() | {"events": t.events, "fatalities": t.fatalities} for p, t in found],
+                     total, limit, offset)
+
+    @app.post("/api/ingest", summary="Extract and store a text, HTML or JSONL body (Authorization: Bearer token)",
+              responses={401: {"description": "no or wrong token"}, 403: {"description": "read-only server"},
+                         413: {"description": "body too large"}})
+    async def ingest(request: Request, authorization: Annotated[str | None, Header()] = None,
+                     format: Annotated[str, Query(pattern="^(" + "|".join(INGEST_KINDS) + ")$",
+                                                  description="how to read the body")] = "auto",
+                     published: Annotated[dt.date | None, Query(description="publication date for documents "
+                                                                            "that carry none")] = None) -> dict:
+        _authorize(token, authorization)
+        body = await _read_body(request, max_body)
+        return await run_in_threadpool(ingesting.run, body, INGEST_KINDS[format], published)
+
+    @app.get("/api/basemap.geojson", summary="Natural Earth country shapes (1:110m) for the map")
+    def basemap() -> Response:
+        return Response(_basemap(), media_type="application/geo+json",
+                        headers={"Cache-Control": "public, max-age=86400"})
+
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    for name, directory in _vendor_dirs().items():
+        app.mount(f"/vendor/{name}", StaticFiles(directory=directory), name=f"vendor-{name}")
+    return app
+
+
+def _article(stored: Any, with_text: bool = True) -> dict[str, Any]:
+    """A stored article as JSON (its text only when asked)."""
+    out = {"document_id": stored.document_id, "index": stored.index, "source": stored.source, "url": stored.url}
+    out |= stored.article.to_dict()
+    if not with_text:
+        out.pop("text")
+        out.pop("caption")
+    return out
+
+
+class Ingester:
+    """Extracts and stores request bodies, one at a time, with one Extractor loaded on first use."""
+
+    def __init__(self, stores: Stores, extractor_factory: Callable[[], Any] | None) -> None:
+        self.stores = stores
+        self.factory = extractor_factory
+        self.extractor: Any = None
+        self.lock = threading.Lock()
+
+    def _extractor(self) -> Any:
+        """The shared extractor (loading the models once)."""
+        if self.extractor is None:
+            if self.factory is None:
+                from sitrep.pipeline import Extractor
+
+                self.factory = Extractor
+            self.extractor = self.factory()
+        return self.extractor
+
+    def run(self, body: bytes, kind: str, published: dt.date | None) -> dict[str, Any]:
+        """Read the body as documents, extract and store them; each document's outcome and merged events."""
+        from sitrep.ingest import decode_bytes, read_text
+
+        text = decode_bytes(body)
+        if isinstance(text, InputError):
+            raise HTTPException(400, f"unreadable body: {text.problem}")
+        items = list(read_text(text, "request", kind, published))
+        store = self.stores.get()
+        with self.lock:
+            outcomes = list(ingest_documents(store, items, self._extractor))
+        if all(o.outcome == "failed" for o in outcomes):
+            raise HTTPException(400, "; ".join(o.problem or "unreadable" for o in outcomes))
+        documents = []
+        for o in outcomes:
+            ids = store.document_events(o.document_id) if o.document_id else []
+            events = [store.event(i) for i in ids]
+            documents.append({"id": o.document_id, "origin": o.origin, "outcome": o.outcome, "problem": o.problem,
+                              "events": [event_summary(e) for e in events if e is not None]})
+        return {"documents": documents}
+
+
+# --- safety: token, body size, headers, errors -------------------------------------------------------
+
+
+def _authorize(token: str | None, authorization: str | None) -> None:
+    """Allow a write only with the server's bearer token (none set: the server is read-only)."""
+    if token is None:
+        raise HTTPException(403, "this server is read-only: start it with SITREP_TOKEN set to enable ingest")
+    scheme, _, given = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token.encode()):
+        raise HTTPException(401, "a valid 'Authorization: Bearer <token>' header is required",
+                            headers={"WWW-Authenticate": "Bearer"})
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    """The request body, refused (413) as soon as a streamed body passes the limit (`Guard` checks Content-Length)."""
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise HTTPException(413, f"request body over the limit of {limit:,} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+class Guard:
+    """ASGI middleware: the security headers on every response; a body declared over the limit refused (413) unread."""
+
+    def __init__(self, app: Any, max_body: int) -> None:
+        self.app = app
+        self.max_body = max_body
+
+    async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        declared = dict(scope["headers"]).get(b"content-length", b"")
+        if declared.isdigit() and int(declared) > self.max_body:
+            return await _error(413, f"request body over the limit of {self.max_body:,} bytes")(scope, receive, send)
+
+        async def send_with_headers(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in SECURITY_HEADERS.items():
+                    headers[name] = value
+            await send(message)
+
+        return await self.app(scope, receive, send_with_headers)
+
+
+def _install_safety(app: FastAPI, max_body: int) -> None:
+    """Security headers and the body limit on every request, and JSON errors that never carry a traceback."""
+    app.add_middleware(Guard, max_body=max_body)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return _error(exc.status_code, str(exc.detail), getattr(exc, "headers", None))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = ["{}: {}".format(".".join(str(x) for x in e.get("loc", ())[1:]) or "request", e.get("msg"))
+                    for e in exc.errors()]
+        return _error(422, "; ".join(problems))
+
+    @app.exception_handler(StoreError)
+    async def store_error(_: Request, exc: StoreError) -> JSONResponse:
+        log.error("store error: %s", exc)
+        return _error(503, "the database is unavailable or busy; try again")
+
+    @app.exception_handler(Exception)
+    async def crash(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("error serving %s %s", request.method, request.url.path)
+        return _error(500, "internal error (logged on the server)")
+
+
+# --- assets from installed packages -----------------------------------------------------------------
+
+
+def _vendor_dirs() -> dict[str, Path]:
+    """Leaflet and Leaflet.markercluster, as the XStatic packages install them."""
+    import xstatic.pkg.leaflet
+    import xstatic.pkg.leaflet_markercluster
+
+    return {"leaflet": Path(xstatic.pkg.leaflet.BASE_DIR),
+            "markercluster": Path(xstatic.pkg.leaflet_markercluster.BASE_DIR)}
+
+
+def natural_earth_path() -> Path:
+    """Natural Earth's 1:110m countries (naturalearth_lowres) as pyogrio installs them, found without importing GDAL."""
+    spec = importlib.util.find_spec("pyogrio")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("pyogrio is not installed: it carries the Natural Earth shapes of the map")
+    return Path(spec.submodule_search_locations[0]) / "tests" / "fixtures" / "naturalearth_lowres" / "naturalearth_lowres.shp"
+
+
+@lru_cache(maxsize=1)
+def _basemap() -> bytes:
+    """The country shapes as compact GeoJSON (name and ISO3 per country, coordinates to 0.01°)."""
+    import shapefile
+
+    features = []
+    with shapefile.Reader(str(natural_earth_path())) as shapes:
+        for record in shapes.iterShapeRecords():
+            geometry = record.shape.__geo_interface__
+            features.append({"type": "Feature", "properties": {"name": record.record["name"],
+                                                               "iso_a3": record.record["iso_a3"]},
+                             "geometry": {"type": geometry["type"], "coordinates": _round(geometry["coordinates"])}})
+    return json.dumps({"type": "FeatureCollection", "features": features}, separators=(",", ":")).encode()
+
+
+def _round(coordinates: Any) -> Any:
+    """Nested coordinates rounded to two decimals."""
+    if isinstance(coordinates[0], (int, float)):
+        return [round(c, 2) for c in coordinates]
+    return [_round(c) for c in coordinates]
+
+
+# --- running ------------------------------------------------------------------------------------------
+
+
+def serve(db_url: str | None, host: str = "127.0.0.1", port: int = 8000, token: str | None = None,
+          max_body: int = DEFAULT_MAX_BODY) -> None:
+    """Run the app with uvicorn until interrupted."""
+    import uvicorn
+
+    uvicorn.run(create_app(db_url, token, max_body), host=host, port=port, log_level="info",
+                server_header=False, proxy_headers=False)
+

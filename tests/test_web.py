@@ -1,0 +1,314 @@
+"""web: the HTTP API over a store filled from real-looking articles; filters, pages, detail, ingest, safety."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+import shutil
+
+import pytest
+from fastapi.testclient import TestClient
+
+from conftest import WEB_ARTICLES
+from sitrep.cli import build_parser
+from sitrep.store import EventFilter, Store
+from sitrep.web import SECURITY_HEADERS, create_app
+
+TOKEN = "s3cret-token"
+NEW_STORY = ("Gunmen attack market in Kaduna\n\nGunmen killed nine traders at a market near Kaduna on Monday, police "
+             "said. Hospital officials said 14 people were wounded.")
+
+
+@pytest.fixture(scope="module")
+def client(web_db, extractor):
+    """A read-only client over the filled store (no token: ingest is refused)."""
+    with TestClient(create_app(web_db, extractor_factory=lambda: extractor)) as c:
+        yield c
+
+
+@pytest.fixture
+def writer(web_db, extractor, tmp_path):
+    """A client with a token over a copy of the filled store."""
+    path = tmp_path / "copy.db"
+    shutil.copy(web_db, path)
+    app = create_app(str(path), token=TOKEN, max_body=10_000, extractor_factory=lambda: extractor)
+    with TestClient(app, raise_server_exceptions=False) as c:
+        yield c
+
+
+def ids(page: dict) -> list[str]:
+    return [e["id"] for e in page["items"]]
+
+
+# --- reading -------------------------------------------------------------------------------------------
+
+
+def test_web_events_lists_the_stored_events_with_their_total(client, web_db):
+    page = client.get("/api/events").json()
+    with Store.open(web_db) as store:
+        expected = [e.id for e in store.events()]
+    assert ids(page) == expected and page["total"] == len(expected) >= 4
+    assert all("reports" not in e and e["report_count"] >= 1 for e in page["items"])
+
+
+def test_web_events_pages_cover_every_event_once(client):
+    total = client.get("/api/events").json()["total"]
+    pages = [client.get("/api/events", params={"limit": 2, "offset": k}).json() for k in range(0, total, 2)]
+    seen = [i for p in pages for i in ids(p)]
+    assert len(seen) == len(set(seen)) == total and all(p["total"] == total for p in pages)
+
+
+@pytest.mark.parametrize("params", [
+    {"country": "Nigeria"},
+    {"country": "so"},
+    {"type": "Battles"},
+    {"sub-type": "Air/drone strike"},
+    {"from": "2024-05-01", "to": "2024-06-30"},
+    {"actor": "shabaab"},
+    {"min-fatalities": 30},
+    {"text": "palmyra"},
+    {"admin1": "Borno"},
+])
+def test_web_events_filters_have_the_cli_names_and_meaning(client, web_db, params):
+    page = client.get("/api/events", params=params).json()
+    cli = build_parser().parse_args(["events", *[x for k, v in params.items() for x in (f"--{k}", str(v))]])
+    keys = [f.name for f in dataclasses.fields(EventFilter) if f.name not in ("limit", "offset", "sort")]
+    with Store.open(web_db) as store:
+        expected = [e.id for e in store.events(EventFilter(**{k: getattr(cli, k) for k in keys}))]
+        everything = store.count_events()
+    assert ids(page) == expected and 0 < page["total"] == len(expected) < everything
+
+
+@pytest.mark.parametrize("sort, key, reverse", [("-fatalities", "fatalities", True), ("date", "date", False),
+                                                ("-date", "date", True)])
+def test_web_events_sort(client, sort, key, reverse):
+    values = [e[key] for e in client.get("/api/events", params={"sort": sort}).json()["items"] if e[key] is not None]
+    assert values == sorted(values, reverse=reverse) and len(set(values)) > 1
+
+
+def test_web_event_detail_has_claims_sources_and_the_spans_they_come_from(client):
+    (palmyra,) = client.get("/api/events", params={"text": "palmyra"}).json()["items"]
+    event = client.get(f"/api/events/{palmyra['id']}").json()
+    (report,) = event["reports"]
+    assert report["source"] == "Agence France Presse" and event["fatalities_high"] > event["fatalities_low"]
+    articles = {(a["document_id"], a["index"]): a for a in event["articles"]}
+    claims = report["event"]["claims"]
+    assert {c["count"] for c in claims if c["kind"] == "killed"} >= {36, 71}
+    for claim in claims:
+        text = articles[(report["document_id"], claim["article"])][claim["field"]]
+        assert text[claim["start"]:claim["end"]] == claim["as_written"]
+
+
+def test_web_event_merged_from_two_articles_shows_both(client):
+    (attack,) = client.get("/api/events", params={"country": "NG"}).json()["items"]
+    event = client.get(f"/api/events/{attack['id']}").json()
+    assert {r["document_id"] for r in event["reports"]} == {"web-maiduguri-a", "web-maiduguri-b"}
+    assert {a["document_id"] for a in event["articles"]} == {"web-maiduguri-a", "web-maiduguri-b"}
+    assert event["reasons"] and attack["sources"] == ["Daily Monitor", "Example Wire"]
+
+
+def test_web_unknown_event_is_a_json_404(client):
+    response = client.get("/api/events/no-such-event")
+    assert response.status_code == 404 and response.json() == {"error": "no event 'no-such-event'"}
+
+
+@pytest.mark.parametrize("by", ["day", "country", "type"])
+def test_web_aggregates_add_up_to_the_events(client, by):
+    events = client.get("/api/events", params={"limit": 1000}).json()["items"]
+    tally = client.get("/api/aggregates", params={"by": by}).json()["items"]
+    assert sum(t["events"] for t in tally) == len(events)
+    assert sum(t["fatalities"] for t in tally) == sum(e["fatalities"] for e in events)
+    assert len(tally) > 1
+
+
+def test_web_aggregates_take_the_filters(client):
+    (day,) = client.get("/api/aggregates", params={"by": "day", "country": "Syria"}).json()["items"]
+    assert day == {"key": "2024-11-20", "events": 1, "fatalities": 36}
+
+
+def test_web_actors_places_and_articles(client):
+    actors = client.get("/api/actors", params={"name": "shabaab"}).json()
+    assert actors["total"] >= 1 and actors["items"][0]["events"] >= 1 and actors["items"][0]["type"] == "Rebel group"
+    places = client.get("/api/places", params={"country": "Nigeria"}).json()["items"]
+    assert [p["name"] for p in places] == ["Maiduguri"] and places[0]["events"] == 1
+    articles = client.get("/api/articles", params={"limit": 2}).json()
+    assert articles["total"] == sum(1 for _ in WEB_ARTICLES.open()) and len(articles["items"]) == 2
+    assert "text" not in articles["items"][0]
+    one = client.get("/api/article", params={"document": "web-nairobi-protest", "index": 0}).json()
+    assert one["headline"] == "Protesters march in Nairobi" and "finance bill" in one["text"]
+    assert client.get("/api/article", params={"document": "nope"}).status_code == 404
+
+
+def test_web_openapi_documents_the_filters_with_the_cli_names(client):
+    spec = client.get("/openapi.json").json()
+    params = {p["name"] for p in spec["paths"]["/api/events"]["get"]["parameters"]}
+    events_cli = build_parser()._subparsers._group_actions[0].choices["events"]
+    cli = {o.removeprefix("--") for a in events_cli._actions for o in a.option_strings if o.startswith("--")}
+    assert cli - {"help", "db", "format"} <= params
+    assert {"/api/ingest", "/api/aggregates", "/api/actors", "/api/places", "/api/articles"} <= set(spec["paths"])
+
+
+# --- writing -------------------------------------------------------------------------------------------
+
+
+def test_web_ingest_is_refused_without_a_server_token(client):
+    response = client.post("/api/ingest", content=NEW_STORY, headers={"Authorization": "Bearer anything"})
+    assert response.status_code == 403 and "read-only" in response.json()["error"]
+
+
+@pytest.mark.parametrize("header", [None, "Bearer wrong", f"Basic {TOKEN}", TOKEN])
+def test_web_ingest_needs_the_bearer_token(writer, header):
+    c = writer
+    response = c.post("/api/ingest", content=NEW_STORY, headers={"Authorization": header} if header else {})
+    assert response.status_code == 401 and response.headers["www-authenticate"] == "Bearer"
+    assert c.get("/api/events", params={"text": "kaduna"}).json()["total"] == 0
+
+
+def test_web_ingest_stores_and_returns_the_events(writer):
+    c = writer
+    before = c.get("/api/events").json()["total"]
+    response = c.post("/api/ingest", params={"published": "2024-03-13"}, content=NEW_STORY,
+                      headers={"Authorization": f"Bearer {TOKEN}"})
+    (doc,) = response.json()["documents"]
+    (event,) = doc["events"]
+    assert response.status_code == 200 and doc["outcome"] == "stored"
+    assert event["fatalities"] == 9 and event["date"] == "2024-03-11" and event["location"]["name"] == "Kaduna"
+    assert c.get("/api/events").json()["total"] == before + 1
+    again = c.post("/api/ingest", params={"published": "2024-03-13"}, content=NEW_STORY,
+                   headers={"Authorization": f"Bearer {TOKEN}"}).json()
+    assert again["documents"][0]["outcome"] == "unchanged" and c.get("/api/events").json()["total"] == before + 1
+
+
+def test_web_ingest_reads_jsonl(writer):
+    c = writer
+    lines = "\n".join(json.dumps({"id": f"j{i}", "text": NEW_STORY.replace("nine", n), "published": "2024-03-13"})
+                      for i, n in enumerate(["nine", "ten"]))
+    response = c.post("/api/ingest", params={"format": "jsonl"}, content=lines,
+                      headers={"Authorization": f"Bearer {TOKEN}"})
+    assert [d["id"] for d in response.json()["documents"]] == ["j0", "j1"]
+
+
+def test_web_ingest_of_nothing_readable_is_a_400(writer):
+    c = writer
+    response = c.post("/api/ingest", content=b"   ", headers={"Authorization": f"Bearer {TOKEN}"})
+    assert response.status_code == 400 and "empty" in response.json()["error"]
+
+
+def test_web_oversize_body_is_refused_before_it_is_read(writer):
+    c = writer
+    big = NEW_STORY * 200  # over the 10,000-byte limit of this app
+    declared = c.post("/api/ingest", content=big, headers={"Authorization": f"Bearer {TOKEN}"})
+    streamed = c.post("/api/ingest", content=(chunk.encode() for chunk in [big[:5000]] * 4),
+                      headers={"Authorization": f"Bearer {TOKEN}"})  # chunked: no Content-Length
+    assert declared.status_code == streamed.status_code == 413
+    assert "limit" in declared.json()["error"] and "limit" in streamed.json()["error"]
+    assert c.get("/api/events", params={"text": "kaduna"}).json()["total"] == 0
+
+
+# --- safety --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/", "/api/events", "/static/app.js", "/vendor/leaflet/leaflet.js",
+                                  "/api/events/none"])
+def test_web_responses_carry_the_security_headers(client, path):
+    headers = client.get(path).headers
+    assert all(headers[k] == v for k, v in SECURITY_HEADERS.items())
+    assert "script-src 'self'" in headers["content-security-policy"]
+
+
+def test_web_errors_never_leak_a_traceback(writer, monkeypatch):
+    c = writer
+
+    def boom(self, *args, **kwargs):
+        raise RuntimeError("secret internals at /srv/sitrep")
+
+    monkeypatch.setattr(Store, "count_events", boom)
+    response = c.get("/api/events")
+    assert response.status_code == 500 and response.json() == {"error": "internal error (logged on the server)"}
+    assert "Traceback" not in response.text and "secret" not in response.text
+
+
+@pytest.mark.parametrize("query", ["from=yesterday", "limit=0", "limit=100000", "sort=name;drop", "min-fatalities=x"])
+def test_web_bad_parameters_are_json_422(client, query):
+    response = client.get("/api/events?" + query)
+    assert response.status_code == 422 and set(response.json()) == {"error"}
+
+
+def test_web_page_and_assets_are_served_by_sitrep(client):
+    page = client.get("/").text
+    assert "/vendor/leaflet/leaflet.js" in page and "http:" not in page and "https:" not in page
+    assert not re.search(r"<script(?![^>]*\bsrc=)", page)  # no inline script,
+    assert not re.search(r"\son[a-z]+\s*=", page) and "style=" not in page  # no inline handler or style
+    assert client.get("/vendor/markercluster/leaflet.markercluster.js").status_code == 200
+    shapes = client.get("/api/basemap.geojson").json()
+    names = {f["properties"]["name"] for f in shapes["features"]}
+    assert len(names) > 150 and {"Nigeria", "Syria", "Somalia"} <= names
+
+
+# --- PostgreSQL --------------------------------------------------------------------------------------------
+
+
+def test_web_api_over_postgresql_matches_sqlite(pg_server, extractor, client):
+    import uuid
+
+    import psycopg
+
+    from sitrep.ingest import read_inputs
+    from sitrep.store import ingest_documents
+
+    name = "t_" + uuid.uuid4().hex[:12]
+    with psycopg.connect(pg_server + "/postgres", autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    url = f"{pg_server}/{name}"
+    with Store.open(url) as pg:
+        list(ingest_documents(pg, read_inputs([str(WEB_ARTICLES)]), lambda: extractor))
+    with TestClient(create_app(url)) as pg_client:
+        for path, params in [("/api/events", {"country": "Nigeria"}), ("/api/events", {"sort": "-fatalities"}),
+                             ("/api/events", {"from": "2024-05-01", "limit": 2, "offset": 1}),
+                             ("/api/aggregates", {"by": "type"}), ("/api/aggregates", {"by": "day"}),
+                             ("/api/actors", {}), ("/api/places", {}), ("/api/articles", {"text": "police"})]:
+            assert pg_client.get(path, params=params).json() == client.get(path, params=params).json(), path
+
+
+# --- the command and its documentation -------------------------------------------------------------------
+
+
+def test_web_every_endpoint_and_serve_option_is_in_the_readme(client):
+    readme = (WEB_ARTICLES.parent.parent / "README.md").read_text("utf-8")
+    paths = [p.split("{")[0] for p in client.get("/openapi.json").json()["paths"]]
+    assert paths and all(f"`{'GET' if p != '/api/ingest' else 'POST'} {p}" in readme for p in paths), paths
+    serve = build_parser()._subparsers._group_actions[0].choices["serve"]
+    options = [o for a in serve._actions for o in a.option_strings if o.startswith("--") and o != "--help"]
+    assert options and all(o in readme for o in options) and "SITREP_TOKEN" in readme
+
+
+def test_web_sitrep_serve_answers_read_only_on_loopback(web_db, tmp_path):
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if k != "SITREP_TOKEN"}
+    proc = subprocess.Popen([sys.executable, "-m", "sitrep.cli", "serve", "--db", web_db, "--port", str(port)],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        url, status = f"http://127.0.0.1:{port}", None
+        deadline = time.monotonic() + 30
+        while status is None and time.monotonic() < deadline and proc.poll() is None:
+            try:
+                status = httpx.get(url + "/api/status").json()
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        assert status is not None and status["read_only"] is True and status["counts"]["events"] >= 4
+        assert httpx.post(url + "/api/ingest", content=NEW_STORY).status_code == 403
+    finally:
+        proc.terminate()
+        out = proc.communicate(timeout=10)[0]
+    assert "read-only: no SITREP_TOKEN" in out and "Traceback" not in out

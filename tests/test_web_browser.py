@@ -1,0 +1,246 @@
+"""web page in headless Debian Chromium (Playwright): offline, markers, claims, brushing, and inert article markup."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import threading
+import time
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import httpx
+import pytest
+
+from conftest import ROOT
+from sitrep.web import create_app
+
+CHROMIUM = Path(os.environ.get("SITREP_CHROMIUM", "/usr/bin/chromium"))
+# As root in a closed network: no sandbox, and none of Chromium's own background connections.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--disable-default-apps"]
+ARTIFACTS = Path(os.environ.get("SITREP_ARTIFACTS") or ROOT / "tests" / "artifacts")
+TOKEN = "browser-token"
+WATCH_CSP = ("window.__csp = []; document.addEventListener('securitypolicyviolation', "
+             "(e) => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));")
+HOSTILE = (
+    "Gunmen attack village near Kano\n\nGunmen killed five villagers in an attack near Kano on Monday, police said. "
+    "<script>window.__pwned = 'script'; document.title = 'pwned'</script> Residents said "
+    "<img src=x onerror=\"window.__pwned = 'img'\"> at least eight people were killed. "
+    "<svg onload=\"window.__pwned = 'svg'\"></svg> <a href=\"javascript:window.__pwned = 'link'\">more</a> "
+    "<iframe srcdoc=\"<script>parent.__pwned = 'iframe'</script>\"></iframe> The attackers fled."
+)
+
+
+def _unavailable(reason: str) -> None:
+    """Fail under CI (the browser must be installed there), skip elsewhere."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def server(web_db, extractor, tmp_path_factory):
+    """The real app under uvicorn on a free loopback port, over a copy of the filled store, with a token."""
+    import uvicorn
+
+    path = tmp_path_factory.mktemp("browser") / "web.db"
+    shutil.copy(web_db, path)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    app = create_app(str(path), token=TOKEN, extractor_factory=lambda: extractor)
+    uv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=uv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not uv.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert uv.started, "the server did not start"
+    yield f"http://127.0.0.1:{port}"
+    uv.should_exit = True
+    thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium driven by Playwright (never a downloaded browser)."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("playwright is not installed: pip install -e '.[test]'")
+    if not CHROMIUM.exists():
+        _unavailable(f"{CHROMIUM} not found: apt-get install -y chromium")
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class Visit:
+    """One page in a fresh context, with every request, console message, dialog and CSP violation recorded."""
+
+    def __init__(self, browser, url: str) -> None:
+        self.context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        self.context.add_init_script(WATCH_CSP)
+        self.page = self.context.new_page()
+        self.requests: list[str] = []
+        self.console: list[str] = []
+        self.dialogs: list[str] = []
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.page.on("console", lambda m: self.console.append(f"{m.type}: {m.text}"))
+        self.page.on("pageerror", lambda e: self.console.append(f"pageerror: {e}"))
+        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+        self.page.goto(url)
+        self.page.wait_for_selector("body[data-ready=yes]", state="attached", timeout=20_000)
+
+    def wait_until(self, expression: str, timeout: float = 20.0) -> None:
+        """Poll a JavaScript expression until it is true (by DevTools, not the page's eval, which the CSP forbids)."""
+        deadline = time.monotonic() + timeout
+        while not self.page.evaluate(expression):
+            assert time.monotonic() < deadline, f"still false after {timeout:g} s: {expression}"
+            time.sleep(0.05)
+
+    def csp_violations(self) -> list[str]:
+        """Violations the page reported, and any the console mentions."""
+        return self.page.evaluate("window.__csp") + [m for m in self.console if "Content Security Policy" in m]
+
+    def problems(self) -> list[str]:
+        """Console errors, page errors and CSP violations."""
+        return self.csp_violations() + [m for m in self.console if m.startswith(("error", "pageerror"))]
+
+    def foreign_requests(self) -> list[str]:
+        """Requests that left loopback (or were not http at all, apart from inline data)."""
+        return [u for u in self.requests if not u.startswith("data:") and urlparse(u).hostname != "127.0.0.1"]
+
+
+@pytest.fixture
+def visit(browser, server):
+    """Open the page (optionally at a query string); close its context afterwards."""
+    opened: list[Visit] = []
+
+    def open_page(query: str = "") -> Visit:
+        opened.append(Visit(browser, server + "/" + query))
+        return opened[-1]
+
+    yield open_page
+    for v in opened:
+        v.context.close()
+
+
+def api(server: str, path: str, **params) -> dict:
+    return httpx.get(server + path, params=params).json()
+
+
+def test_browser_page_loads_offline_with_markers_and_map(visit, server):
+    v = visit()
+    markers = v.page.locator(".leaflet-marker-icon")
+    assert markers.count() >= 3 and v.page.locator(".ev").count() >= 1
+    assert v.page.locator(".leaflet-overlay-pane path").count() > 100  # Natural Earth's countries
+    assert v.page.locator("#bars rect.bar-events").count() >= 4
+    assert v.page.locator("#count").inner_text() == f"{api(server, '/api/events')['total']} events"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    v.page.screenshot(path=str(ARTIFACTS / "web-page.png"), full_page=True)
+    assert v.foreign_requests() == [] and len(v.requests) >= 8
+    assert v.problems() == []
+
+
+def test_browser_marker_opens_its_event(visit):
+    v = visit()
+    v.page.locator(".ev").first.click()
+    v.page.wait_for_selector("#panel:not([hidden]) h2")
+    assert v.page.locator("#panel dd.toll").inner_text() and "event=" in v.page.url
+
+
+def test_browser_event_shows_each_claim_highlighted_with_its_claimant(visit, server):
+    v = visit()
+    (palmyra,) = api(server, "/api/events", text="palmyra")["items"]
+    v.page.locator("#events li", has_text="Tadmur").locator("button").click()
+    v.page.wait_for_selector("#panel mark")
+    claims = [c for r in api(server, f"/api/events/{palmyra['id']}")["reports"] for c in r["event"]["claims"]]
+    marks = v.page.locator("#panel .article mark").all_inner_texts()
+    claimants = v.page.locator("#panel .article .claimant").all_inner_texts()
+    assert sorted(marks) == sorted(c["as_written"] for c in claims)
+    assert sorted(claimants) == sorted(c["claimant"] or "unattributed" for c in claims)
+    assert v.page.locator("#panel table.tolls.conflict").count() == 1  # 36 by the ministry, 71 by the monitor
+    assert "36 (claims range 36–71)" in v.page.locator("#panel dd.toll").inner_text()
+    assert parse_qs(urlparse(v.page.url).query)["event"] == [palmyra["id"]]
+    assert v.problems() == []
+
+
+def test_browser_filters_are_reflected_in_the_url(visit, server):
+    v = visit("?country=Somalia")
+    assert v.page.locator("#events li").count() == 1 and v.page.locator("select[name=country]").input_value() == "Somalia"
+    v.page.fill("input[name=actor]", "protesters")
+    v.page.select_option("select[name=country]", "")
+    v.page.click("#filters button[type=submit]")
+    v.wait_until("location.search.includes('actor=protesters')")
+    v.wait_until("document.querySelectorAll('#events li').length === 2")
+    assert "country" not in v.page.url
+
+
+def test_browser_timeline_brush_filters_the_list(visit, server):
+    v = visit()
+    total = api(server, "/api/events")["total"]
+    box = v.page.locator("#bars").bounding_box()
+    y = box["y"] + box["height"] / 2
+    v.page.mouse.move(box["x"] + box["width"] * 0.85, y)
+    v.page.mouse.down()
+    v.page.mouse.move(box["x"] + box["width"] * 0.95, y, steps=5)
+    v.page.mouse.move(box["x"] + box["width"] - 1, y, steps=5)
+    v.page.mouse.up()
+    v.wait_until("location.search.includes('from=') && location.search.includes('to=')")
+    query = parse_qs(urlparse(v.page.url).query)
+    expected = api(server, "/api/events", **{"from": query["from"][0], "to": query["to"][0]})["total"]
+    v.wait_until(f"document.getElementById('count').textContent.startsWith('{expected} event')")
+    assert 0 < expected < total and v.page.locator("#events li").count() == expected
+    assert v.page.locator(".leaflet-marker-icon").count() <= expected
+
+
+def test_browser_ingested_markup_runs_nothing(visit, server):
+    v = visit()
+    v.page.fill("#ingest-form textarea", HOSTILE)
+    v.page.fill("#ingest-form input[name=published]", "2024-03-13")
+    v.page.fill("#ingest-form input[name=token]", TOKEN)
+    v.page.click("#ingest-form button[type=submit]")
+    v.page.wait_for_selector("#ingest-result li button", timeout=30_000)
+    v.page.locator("#ingest-result li button").first.click()
+    v.page.wait_for_selector("#panel .article mark")
+    v.page.wait_for_timeout(300)  # give any payload its chance to run
+    text = v.page.locator("#panel .article .text").inner_text()
+    assert "<script>window.__pwned" in text and "onerror=" in text and "<iframe srcdoc=" in text
+    assert v.page.evaluate("window.__pwned") is None and v.page.title() == "sitrep" and v.dialogs == []
+    for tag in ("script", "img", "svg", "iframe", "a[href^=javascript]"):
+        assert v.page.locator(f"#panel {tag}, #ingest-result {tag}").count() == 0, tag
+    assert not any(urlparse(u).path == "/x" for u in v.requests)  # the <img src=x> was never fetched
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    v.page.screenshot(path=str(ARTIFACTS / "web-hostile-article.png"), full_page=True)
+    assert v.foreign_requests() == [] and v.problems() == []
+
+
+def test_browser_uploaded_file_shows_its_extracted_events(visit, server):
+    v = visit()
+    line = json.dumps({"id": "upload-1", "published": "2024-08-02", "text": "Clashes in Goma\n\nFighting between "
+                       "M23 rebels and Congolese troops near Goma on Thursday killed 12 soldiers, the army said."})
+    v.page.set_input_files("#ingest-form input[type=file]",
+                           files=[{"name": "story.jsonl", "mimeType": "application/jsonl", "buffer": line.encode()}])
+    v.page.fill("#ingest-form input[name=token]", TOKEN)
+    v.page.click("#ingest-form button[type=submit]")
+    v.page.wait_for_selector("#ingest-result li button", timeout=30_000)
+    assert "stored" in v.page.locator("#ingest-result p").first.inner_text()
+    assert "Goma" in v.page.locator("#ingest-result li").first.inner_text()
+    v.wait_until("document.getElementById('count').textContent.startsWith('"
+                             f"{api(server, '/api/events')['total']} event')")
+    assert api(server, "/api/articles", document="upload-1")["total"] == 1 and v.problems() == []
+
+
+def test_browser_wrong_token_is_refused_in_the_page(visit, server):
+    v = visit()
+    before = api(server, "/api/status")["counts"]["documents"]
+    v.page.fill("#ingest-form textarea", HOSTILE)
+    v.page.fill("#ingest-form input[name=token]", "not-the-token")
+    v.page.click("#ingest-form button[type=submit]")
+    v.wait_until("document.getElementById('ingest-status').textContent.startsWith('refused')")
+    assert api(server, "/api/status")["counts"]["documents"] == before
