@@ -58,40 +58,79 @@ def _pg_bindir() -> Path | None:
     return Path(candidates[-1]).parent if candidates else None
 
 
+class PgServer:
+    """A throwaway PostgreSQL server on loopback, run as the postgres OS user when we are root."""
+
+    def __init__(self, durable: bool = False) -> None:
+        import os
+        import shutil
+        import socket
+        import tempfile
+
+        bindir = _pg_bindir()
+        if bindir is None:
+            message = "PostgreSQL server binaries (initdb, pg_ctl) not found: apt-get install -y postgresql"
+            if os.environ.get("CI") == "true":
+                pytest.fail(message)
+            pytest.skip(message)
+        self.bindir = bindir
+        self.base = Path(tempfile.mkdtemp(prefix="sitrep-pg-"))
+        self.base.chmod(0o755)
+        self.data = self.base / "data"
+        self.as_user: list[str] = []
+        if os.geteuid() == 0:  # initdb refuses to run as root: run the server as the postgres OS user
+            shutil.chown(self.base, "postgres")
+            self.as_user = ["runuser", "-u", "postgres", "--"]
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        self.url = f"postgresql://postgres@127.0.0.1:{self.port}"
+        # fast but not crash-safe; a durable server keeps every acknowledged commit through a crash of its own
+        self.options = "" if durable else " -c fsync=off -c synchronous_commit=off"
+        self._run("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres", "--no-sync")
+        self.start()
+
+    def _run(self, program: str, *args: str) -> None:
+        import subprocess
+
+        subprocess.run([*self.as_user, str(self.bindir / program), *args], check=True, capture_output=True, text=True)
+
+    def start(self) -> None:
+        """Start the server and wait until it accepts connections."""
+        self._run("pg_ctl", "start", "-w", "-D", str(self.data), "-l", str(self.base / "log"), "-o",
+                  f"-p {self.port} -k {self.base} -c listen_addresses=127.0.0.1{self.options}")
+
+    def stop(self, mode: str = "immediate") -> None:
+        """Stop the server (immediate: as a crash would, aborting every transaction in flight)."""
+        self._run("pg_ctl", "stop", "-w", "-D", str(self.data), "-m", mode)
+
+    def new_database(self) -> str:
+        """The URL of a new, empty database on this server."""
+        import uuid
+
+        import psycopg
+
+        name = "t_" + uuid.uuid4().hex[:12]
+        with psycopg.connect(self.url + "/postgres", autocommit=True) as conn:
+            conn.execute(f"CREATE DATABASE {name}")
+        return f"{self.url}/{name}"
+
+    def remove(self) -> None:
+        """Stop the server and delete its files."""
+        import shutil
+
+        self.stop()
+        shutil.rmtree(self.base, ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
 def pg_server():
-    """A PostgreSQL server on loopback for this test session; its base URL (missing binaries: fail in CI, else skip)."""
-    import os
-    import shutil
-    import socket
-    import subprocess
-    import tempfile
-
-    bindir = _pg_bindir()
-    if bindir is None:
-        message = "PostgreSQL server binaries (initdb, pg_ctl) not found: apt-get install -y postgresql"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    base = Path(tempfile.mkdtemp(prefix="sitrep-pg-"))
-    base.chmod(0o755)
-    data = base / "data"
-    as_user: list[str] = []
-    if os.geteuid() == 0:  # initdb refuses to run as root: run the server as the postgres OS user
-        shutil.chown(base, "postgres")
-        as_user = ["runuser", "-u", "postgres", "--"]
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    run = lambda *cmd: subprocess.run([*as_user, *cmd], check=True, capture_output=True, text=True)  # noqa: E731
-    run(str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres", "--no-sync")
-    run(str(bindir / "pg_ctl"), "start", "-w", "-D", str(data), "-l", str(base / "log"),
-        "-o", f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off")
+    """A PostgreSQL server on loopback for this test session (missing binaries: fail in CI, else skip)."""
+    server = PgServer()
     try:
-        yield f"postgresql://postgres@127.0.0.1:{port}"
+        yield server
     finally:
-        run(str(bindir / "pg_ctl"), "stop", "-D", str(data), "-m", "immediate")
-        shutil.rmtree(base, ignore_errors=True)
+        server.remove()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -99,15 +138,7 @@ def db_url(request, tmp_path):
     """A fresh, empty database URL: a SQLite file, or a new database on the session's PostgreSQL server."""
     if request.param == "sqlite":
         return str(tmp_path / "sitrep.db")
-    import uuid
-
-    import psycopg
-
-    base = request.getfixturevalue("pg_server")
-    name = "t_" + uuid.uuid4().hex[:12]
-    with psycopg.connect(base + "/postgres", autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name}")
-    return f"{base}/{name}"
+    return request.getfixturevalue("pg_server").new_database()
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ import unicodedata
 from importlib import resources
 
 import pytest
+from checks import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -541,7 +542,7 @@ _alphabet = st.sampled_from(
 )
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=st.lists(_alphabet, max_size=60).map("".join), country=st.sampled_from([None, "Syria", "Somalia", "Türkiye", "Narnia"]))
 def test_find_never_raises_and_offsets_slice(text: str, country: str | None) -> None:
     book = ActorBook.load()
@@ -556,7 +557,7 @@ def test_find_never_raises_and_offsets_slice(text: str, country: str | None) -> 
         assert m.actor.type in ACTOR_TYPES or m.actor.type is None
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(text=st.text(max_size=200))
 def test_find_any_unicode(text: str) -> None:
     book = ActorBook.load()

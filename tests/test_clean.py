@@ -10,6 +10,7 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
+from checks import examples
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -464,7 +465,7 @@ def _captions_have_cues(article: Article) -> bool:
     )
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(400), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(any_text)
 def test_clean_never_raises_and_is_idempotent(text: str) -> None:
     articles = clean(_doc(text))
@@ -475,7 +476,7 @@ def test_clean_never_raises_and_is_idempotent(text: str) -> None:
         assert _reclean(article) == [article]
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.text(max_size=300))
 def test_clean_text_is_idempotent(text: str) -> None:
     assert clean_text(clean_text(text)) == clean_text(text)

@@ -6,6 +6,7 @@ import datetime as dt
 import time
 
 import pytest
+from checks import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -467,7 +468,7 @@ DATEISH = st.lists(
 ).map(" ".join)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(text=st.one_of(st.text(max_size=200), DATEISH), anchor=ANCHORS)
 def test_resolve_never_raises_and_ranges_are_ordered(text: str, anchor: Anchor | None) -> None:
     for mention in find_dates(text):
@@ -482,7 +483,7 @@ def test_resolve_never_raises_and_ranges_are_ordered(text: str, anchor: Anchor |
             assert r.date <= r.date_end
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(
     text=st.text(max_size=60),
     kind=st.sampled_from(["absolute", "weekday", "relative", "range", "month", "year", "bogus"]),
@@ -493,7 +494,7 @@ def test_resolve_never_raises_on_arbitrary_mentions(text: str, kind: str, anchor
     assert r.reason
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(sentences=st.lists(st.one_of(st.text(max_size=80), DATEISH), max_size=4), anchor=ANCHORS)
 def test_event_date_never_raises(sentences: list[str], anchor: Anchor | None) -> None:
     r = event_date(sentences, anchor)

@@ -8,6 +8,7 @@ import io
 import json
 
 import pytest
+from checks import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -33,7 +34,7 @@ def test_summary_names_unattributed_claims(extract):
     assert "unattributed" in out and '"five people"' in out
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=examples(25), deadline=None)
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=300))
 def test_extraction_never_raises_and_offsets_stay_inside(extract, text):
     result = extract(text or "x")

@@ -7,6 +7,7 @@ import multiprocessing
 from pathlib import Path
 
 import pytest
+from checks import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -329,7 +330,7 @@ FILLER = [
 ]
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.sampled_from(PLACE_WORDS + FILLER) | st.text(max_size=6), max_size=25))
 def test_property_offsets_and_coordinates(gaz: Gazetteer, words: list[str]) -> None:
     text = " ".join(words)

@@ -11,6 +11,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from checks import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -354,7 +355,7 @@ def test_detect_language(text: str, lang: str) -> None:
 # --- properties -----------------------------------------------------------------------------------------
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.binary(max_size=3000), suffix=st.sampled_from([".txt", ".html", ".jsonl", ".json", ".gz", ""]))
 def test_ingest_never_raises_on_arbitrary_bytes(data: bytes, suffix: str) -> None:
     with tempfile.TemporaryDirectory() as tmp:

@@ -45,6 +45,7 @@ def test_unknown_date_never_merges():
 import itertools  # noqa: E402
 
 import pytest  # noqa: E402
+from checks import examples  # noqa: E402
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
@@ -180,7 +181,7 @@ REPORTS = [made("a/0", claims=(said(5, "x"),)), made("b/0", day=21, claims=(said
            made("i/0", day=25, actor1="Unidentified Armed Group (Syria)")]
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=examples(30), deadline=None)
 @given(st.permutations(REPORTS))
 def test_merge_clusters_do_not_depend_on_order(order):
     def key(events):

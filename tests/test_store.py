@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
+from checks import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -132,7 +133,7 @@ events_strategy = st.builds(
     salience=st.floats(0, 100), notes=st.lists(names, max_size=2))
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(event=events_strategy, text=names)
 def test_store_then_load_returns_the_same_events(tmp_path_factory, event, text):
     path = tmp_path_factory.mktemp("h") / "h.db"

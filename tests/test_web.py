@@ -250,17 +250,10 @@ def test_web_page_and_assets_are_served_by_sitrep(client):
 
 
 def test_web_api_over_postgresql_matches_sqlite(pg_server, extractor, client):
-    import uuid
-
-    import psycopg
-
     from sitrep.ingest import read_inputs
     from sitrep.store import ingest_documents
 
-    name = "t_" + uuid.uuid4().hex[:12]
-    with psycopg.connect(pg_server + "/postgres", autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name}")
-    url = f"{pg_server}/{name}"
+    url = pg_server.new_database()
     with Store.open(url) as pg:
         list(ingest_documents(pg, read_inputs([str(WEB_ARTICLES)]), lambda: extractor))
     with TestClient(create_app(url)) as pg_client:

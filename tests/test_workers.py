@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from sitrep.model import Document, InputError, Result
+from sitrep.model import Document, InputError, Problem, Result
 from sitrep.store import Store, ingest_documents
 from sitrep.workers import IN_FLIGHT, DaskRunner, WorkerPool, chunks
 from test_store import snapshot
@@ -29,7 +29,7 @@ def test_chunks_cover_the_input_in_order():
 
 
 def test_pool_gives_what_one_process_gives_in_input_order(extractor, dev_documents):
-    items = [*dev_documents[:6], InputError("broken.jsonl:3", "malformed JSON"), *dev_documents[6:]]
+    items = [*dev_documents[:6], InputError("broken.jsonl:3", "malformed JSON", Problem.MALFORMED), *dev_documents[6:]]
     reference = list(extractor.extract_many(items))
     with WorkerPool(2, chunk=3) as pool:
         got = list(pool.extract_many(items))

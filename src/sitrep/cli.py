@@ -34,7 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("inputs", nargs="+", help="text, HTML or JSONL files, folders, or '-' for stdin")
     ex.add_argument("--format", choices=("summary", "jsonl", "json"), default="summary",
                     help="summary (for people, default), jsonl (one line per document) or json")
-    ex.add_argument("--published", type=_date, help="publication date (YYYY-MM-DD) for inputs that carry none")
+    _input_options(ex)
     ex.add_argument("-v", "--verbose", action="store_true", help="include the reasons for each date, type and toll")
     _scale_options(ex)
 
@@ -50,7 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     ing = sub.add_parser("ingest", help="extract documents and keep them, their reports and merged events in a database")
     ing.add_argument("inputs", nargs="+", help="text, HTML or JSONL files, folders, http(s) URLs, or '-' for stdin")
     ing.add_argument("--db", help=db_help)
-    ing.add_argument("--published", type=_date, help="publication date (YYYY-MM-DD) for inputs that carry none")
+    _input_options(ing)
     _scale_options(ing)
 
     evs = sub.add_parser("events", help="list merged events, with filters")
@@ -114,6 +114,15 @@ def _scale_options(parser: argparse.ArgumentParser) -> None:
                              "$SITREP_DOC_TIMEOUT; local workers)")
 
 
+def _input_options(parser: argparse.ArgumentParser) -> None:
+    """--published and --max-bytes, for the commands that read inputs."""
+    from sitrep.ingest import MAX_BYTES
+
+    parser.add_argument("--published", type=_date, help="publication date (YYYY-MM-DD) for inputs that carry none")
+    parser.add_argument("--max-bytes", type=int, default=MAX_BYTES,
+                        help=f"largest input file, JSONL line or page in bytes (default {MAX_BYTES:,}, $SITREP_MAX_BYTES)")
+
+
 @contextmanager
 def _runner(args: argparse.Namespace) -> Iterator[Callable[[], Any]]:
     """A factory of what extracts for this command (this process, local worker processes or a Dask
@@ -143,7 +152,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     progress = Progress(show=_batchy(args.inputs))
 
     def results(runner: Any) -> Iterator[Any]:
-        for item in runner.extract_many(read_inputs(args.inputs, args.published, stdin=sys.stdin.buffer)):
+        for item in runner.extract_many(read_inputs(args.inputs, args.published, sys.stdin.buffer, args.max_bytes)):
             if isinstance(item, InputError):
                 progress.update("failed", str(item.source), item.problem)
                 continue
@@ -276,7 +285,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
     progress = Progress(show=_batchy(args.inputs))
     with _open_store(args) as store, _runner(args) as make:
-        items = _documents(args.inputs, args.published)
+        items = _documents(args.inputs, args.published, args.max_bytes)
         if args.engine == "dask" and store.dialect == "postgresql":  # the workers write to the server themselves
             outcomes = make().ingest_many(items, store.url)
         else:
@@ -321,7 +330,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _documents(inputs: Sequence[str], published: dt.date | None):
+def _documents(inputs: Sequence[str], published: dt.date | None, max_bytes: int):
     """Documents from files, folders, stdin and http(s) URLs (fetched; the site is the outlet)."""
     from sitrep import feeds
     from sitrep.ingest import read_inputs
@@ -330,14 +339,14 @@ def _documents(inputs: Sequence[str], published: dt.date | None):
     for name in inputs:
         if name.startswith(("http://", "https://")):
             try:
-                doc = feeds.fetch(name)
+                doc = feeds.fetch(name, max_bytes=max_bytes)
             except InputError as exc:
                 yield exc
                 continue
             doc.published = doc.published or published
             yield doc
         else:
-            yield from read_inputs([name], published, stdin=sys.stdin.buffer)
+            yield from read_inputs([name], published, sys.stdin.buffer, max_bytes)
 
 
 def cmd_events(args: argparse.Namespace) -> int:
@@ -453,7 +462,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
     import threading
 
     from sitrep import feeds
-    from sitrep.model import InputError
+    from sitrep.model import InputError, Problem
     from sitrep.pipeline import Extractor
     from sitrep.store import FeedItems, StoreError, ingest_documents
 
@@ -472,7 +481,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
             try:
                 (outcome,) = ingest_documents(store, [doc], extractor)
             except StoreError as exc:  # the database is busy or down: try the item again next round
-                raise InputError(item.link or item.key, str(exc)) from None
+                raise InputError(item.link or item.key, str(exc), Problem.STORE) from None
             print(f"sitrep: {outcome.outcome} {item.link}" + (f" ({outcome.problem})" if outcome.problem else ""),
                   file=sys.stderr)
 

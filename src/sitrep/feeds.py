@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from sitrep import ingest
-from sitrep.model import Document, InputError
+from sitrep.model import Document, InputError, Problem
 
 USER_AGENT = "sitrep/0.1 (+https://github.com/sitrep; news event extraction)"
 MAX_BYTES = 10_000_000
@@ -99,7 +99,7 @@ def fetch_bytes(url: str, timeout: float = 20.0, max_bytes: int = MAX_BYTES) -> 
     """GET a URL within `timeout` seconds overall; an InputError on a bad URL, timeout, HTTP error or oversize body."""
     parts = urllib.parse.urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise InputError(url, "not an http(s) URL")
+        raise InputError(url, "not an http(s) URL", Problem.UNSUPPORTED)
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": "*/*"})
     deadline = time.monotonic() + timeout
     try:
@@ -108,28 +108,28 @@ def fetch_bytes(url: str, timeout: float = 20.0, max_bytes: int = MAX_BYTES) -> 
             size = 0
             while True:
                 if time.monotonic() > deadline:
-                    raise InputError(url, f"timed out after {timeout:g} s")
+                    raise InputError(url, f"timed out after {timeout:g} s", Problem.TIMEOUT)
                 chunk = response.read(65536)
                 if not chunk:
                     break
                 size += len(chunk)
                 if size > max_bytes:
-                    raise InputError(url, f"too large: more than {max_bytes // 1_000_000} MB")
+                    raise InputError(url, f"too large: more than {max_bytes // 1_000_000} MB", Problem.TOO_LARGE)
                 chunks.append(chunk)
             content_type = response.headers.get_content_type() if response.headers.get("Content-Type") else ""
             return Fetched(
                 response.geturl(), b"".join(chunks), content_type, response.headers.get_content_charset()
             )
     except urllib.error.HTTPError as exc:
-        raise InputError(url, f"HTTP {exc.code} {exc.reason}") from None
+        raise InputError(url, f"HTTP {exc.code} {exc.reason}", Problem.UNREADABLE) from None
     except TimeoutError:
-        raise InputError(url, f"timed out after {timeout:g} s") from None
+        raise InputError(url, f"timed out after {timeout:g} s", Problem.TIMEOUT) from None
     except urllib.error.URLError as exc:
         if isinstance(exc.reason, TimeoutError):
-            raise InputError(url, f"timed out after {timeout:g} s") from None
-        raise InputError(url, f"cannot connect: {exc.reason}") from None
+            raise InputError(url, f"timed out after {timeout:g} s", Problem.TIMEOUT) from None
+        raise InputError(url, f"cannot connect: {exc.reason}", Problem.UNREADABLE) from None
     except (OSError, ValueError) as exc:  # connection reset, bad chunked encoding, invalid header
-        raise InputError(url, f"cannot read: {exc}") from None
+        raise InputError(url, f"cannot read: {exc}", Problem.UNREADABLE) from None
 
 
 def fetch(url: str, timeout: float = 20.0, max_bytes: int = MAX_BYTES) -> Document:
@@ -140,15 +140,15 @@ def fetch(url: str, timeout: float = 20.0, max_bytes: int = MAX_BYTES) -> Docume
         and not got.content_type.startswith(TEXT_TYPES)
         and got.content_type not in FEED_TYPES
     ):
-        raise InputError(url, f"not a text page (content type {got.content_type})")
+        raise InputError(url, f"not a text page (content type {got.content_type})", Problem.NO_TEXT)
     if is_feed(got):
-        raise InputError(url, "an RSS/Atom feed, not a page: watch it instead")
+        raise InputError(url, "an RSS/Atom feed, not a page: watch it instead", Problem.UNSUPPORTED)
     text = _decode(got)
     kind = "html" if got.content_type in ("text/html", "application/xhtml+xml") else "sniff"
     docs = list(ingest.read_text(text, url, kind, None))  # one document per page; JSONL pages are not pages
-    doc = docs[0] if len(docs) == 1 else InputError(url, "not a single page")
+    doc = docs[0] if len(docs) == 1 else InputError(url, "not a single page", Problem.NO_TEXT)
     if isinstance(doc, InputError):
-        raise InputError(url, doc.problem)
+        raise doc.at(url)
     doc.origin = url
     doc.url = doc.url or got.url
     doc.source = doc.source or _host(got.url)
@@ -158,7 +158,7 @@ def fetch(url: str, timeout: float = 20.0, max_bytes: int = MAX_BYTES) -> Docume
 def fetch_item(item: FeedItem, timeout: float = 20.0) -> Document:
     """The page a feed item links to, with the item's date and title where the page gives none."""
     if not item.link:
-        raise InputError(item.feed, f"feed item {item.key} has no link")
+        raise InputError(item.feed, f"feed item {item.key} has no link", Problem.UNSUPPORTED)
     doc = fetch(item.link, timeout)
     doc.published = doc.published or item.published
     doc.title = doc.title or item.title
@@ -181,11 +181,11 @@ def is_feed(got: Fetched) -> bool:
 def parse_feed(data: bytes, url: str) -> list[FeedItem]:
     """The items of an RSS 2.0, RSS 1.0 or Atom feed in feed order; InputError when it is not a well-formed feed."""
     if re.search(rb"<!ENTITY", data[:5000], re.IGNORECASE):
-        raise InputError(url, "feed declares XML entities (refused)")
+        raise InputError(url, "feed declares XML entities (refused)", Problem.MALFORMED)
     try:
         root = ET.fromstring(data)
     except ET.ParseError as exc:
-        raise InputError(url, f"malformed feed: {exc}") from None
+        raise InputError(url, f"malformed feed: {exc}", Problem.MALFORMED) from None
     if root.tag == "rss":
         channel = root.find("channel")
         entries = channel.findall("item") if channel is not None else []
@@ -194,7 +194,7 @@ def parse_feed(data: bytes, url: str) -> list[FeedItem]:
         return [_atom_item(e, url) for e in root.findall(f"{_ATOM}entry")]
     if root.tag == f"{_RDF}RDF":
         return [_rss_item(e, url) for e in root.findall(f"{_RSS1}item")]
-    raise InputError(url, f"not an RSS or Atom feed (root element <{_local(root.tag)}>)")
+    raise InputError(url, f"not an RSS or Atom feed (root element <{_local(root.tag)}>)", Problem.MALFORMED)
 
 
 def read_feed(url: str, timeout: float = 20.0) -> list[FeedItem]:
@@ -270,7 +270,7 @@ def _decode(got: Fetched) -> str:
             pass
     text = ingest.decode_bytes(got.data)
     if isinstance(text, InputError):
-        raise InputError(got.url, text.problem)
+        raise text.at(got.url)
     return text
 
 

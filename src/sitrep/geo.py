@@ -888,7 +888,9 @@ def _build_locked(path: Path) -> None:
 # ---------------------------------------------------------------- finding mentions
 
 _POSSESSIVE = re.compile(r"['’]s[ \t]+")
-_CAP_WORD = r"[A-Z][\w'’ʿʾ`]*(?:-[\w'’ʿʾ]+)*"
+# Words are bounded (no place name has a 40-letter word) and must end where the word ends, so that a
+# long run of capitals or a pasted token costs a fixed amount of backtracking at each position.
+_CAP_WORD = r"[A-Z][\w'’ʿʾ`]{0,40}(?:-[\w'’ʿʾ]{1,40}){0,4}(?![\w'’ʿʾ`])"
 _LEAD_ART = r"(?:(?:al|el|ad|adh|ash|as|at|ath|ar|az|an|ed|ez|es|en|ul)-|(?:al|el|ash|adh|ath|az|ez) )"
 _INNER = (
     r"(?:al|el|ad|adh|ash|as|at|ath|ar|az|an|ed|ez|es|en|ul|de|du|des|del|di|da|do|dos|la|le|ibn|bin|bani)"
@@ -916,7 +918,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         # "the Atbara river", "the Sweida-Damascus road": a feature named after a town is not the town
         "feature_next": re.compile(rf"(?:-{_NAME})?\s+(?i:{features})(?![\w-])"),
         "cue_next": re.compile(rf"\s+(?P<cue>(?i:{hint_words}))(?![\w-])"),
-        "cue_tail": re.compile(rf"\s+(?P<cue>{hint_words})$", re.IGNORECASE),
+        "cue_tail": re.compile(rf"(?<!\s)\s+(?P<cue>{hint_words})$", re.IGNORECASE),
         "paren": re.compile(
             r"\s*(?:\(coded to [^()]*(?:\([^()]*\))?[^()]*\)\s*)?\((?P<inner>[^()]{2,120})\)"
         ),
@@ -1185,13 +1187,13 @@ def places_in(gaz: Gazetteer, text: str, entities: Sequence[tuple[int, int, str]
     """Places a sentence names, resolved, in order; origins ('fighters from Iraq') left out."""
     out: list[Location] = []
     covered: list[tuple[int, int]] = []  # the "(B, C)" of a resolved "A (B, C)": A already used them
-    coded = _patterns()["coded"]
+    coded_ends = {m.end() for m in _patterns()["coded"].finditer(text)}
     dateline = DATELINE.match(text)
     for mention in find_place_mentions(text, entities):
         if dateline and mention.start < dateline.end():
             continue
-        is_coded = any(m.end() == mention.start for m in coded.finditer(text))
-        before = re.sub(r"\s+the$", "", text[: mention.start].rstrip()).lower()
+        is_coded = mention.start in coded_ends
+        before = re.sub(r"(?<!\s)\s+the$", "", text[max(0, mention.start - 100) : mention.start].rstrip()).lower()
         if not is_coded and (before.endswith(ORIGIN_WORDS) or any(a <= mention.start < b for a, b in covered)):
             continue
         loc = gaz.resolve(mention, countries)

@@ -22,8 +22,9 @@ from importlib import resources
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
-from sitrep.model import Document, InputError
+from sitrep.model import Document, InputError, Problem
 
+MAX_BYTES = int(os.environ.get("SITREP_MAX_BYTES", "20000000"))  # one file, JSONL line or stdin; --max-bytes
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 JSON_SUFFIXES = {".json"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml"}
@@ -86,7 +87,7 @@ def read_inputs(
     inputs: Sequence[str],
     published: dt.date | None = None,
     stdin: TextIO | BinaryIO | None = None,
-    max_bytes: int = 20_000_000,
+    max_bytes: int = MAX_BYTES,
 ) -> Iterator[Document | InputError]:
     """Yield one Document per input document, or an InputError for one that cannot be read; never stop a batch."""
     for name in inputs:
@@ -97,7 +98,7 @@ def read_inputs(
         if path.is_dir():
             files = _walk(path)
             if not files:
-                yield InputError(name, "no files in directory")
+                yield InputError(name, "no files in directory", Problem.MISSING)
             for child in files:
                 yield from _read_path(child, str(child), published, max_bytes)
         else:
@@ -121,10 +122,10 @@ def _read_path(
     gzipped = bool(suffixes) and suffixes[-1] in (".gz", ".gzip")
     try:
         if not path.exists():
-            yield InputError(name, "no such file or directory")
+            yield InputError(name, "no such file or directory", Problem.MISSING)
             return
         if not path.is_file():
-            yield InputError(name, "not a regular file")
+            yield InputError(name, "not a regular file", Problem.MISSING)
             return
         if _kind_from_suffix(suffixes[-2 if gzipped else -1] if len(suffixes) > gzipped else "") == "jsonl":
             with (gzip.open(path, "rb") if gzipped else path.open("rb")) as stream:
@@ -132,19 +133,19 @@ def _read_path(
             return
         size = path.stat().st_size
         if size > max_bytes:
-            yield InputError(name, f"too large: {_size(size)} > {_size(max_bytes)} limit")
+            yield InputError(name, f"too large: {_size(size)} > {_size(max_bytes)} limit", Problem.TOO_LARGE)
             return
         data = path.read_bytes()
     except (EOFError, zlib.error, gzip.BadGzipFile) as exc:  # while streaming a .jsonl.gz
-        yield InputError(name, f"bad gzip file: {exc}")
+        yield InputError(name, f"bad gzip file: {exc}", Problem.MALFORMED)
         return
     except OSError as exc:
-        yield InputError(name, f"cannot read: {exc.strerror or exc}")
+        yield InputError(name, f"cannot read: {exc.strerror or exc}", Problem.UNREADABLE)
         return
     if gzipped:
         data_or_err = _gunzip(data, max_bytes)
-        if isinstance(data_or_err, str):
-            yield InputError(name, data_or_err)
+        if isinstance(data_or_err, InputError):
+            yield data_or_err.at(name)
             return
         data = data_or_err
         suffixes = suffixes[:-1]
@@ -171,24 +172,24 @@ def _read_stdin(
         else:
             raw = stream.read(max_bytes + 1)
     except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
-        yield InputError("stdin", f"bad gzip input: {exc}")
+        yield InputError("stdin", f"bad gzip input: {exc}", Problem.MALFORMED)
         return
     except (OSError, UnicodeDecodeError, ValueError) as exc:
-        yield InputError("stdin", f"cannot read: {exc}")
+        yield InputError("stdin", f"cannot read: {exc}", Problem.UNREADABLE)
         return
     if isinstance(raw, str):
         if len(raw.encode("utf-8", "surrogatepass")) > max_bytes:
-            yield InputError("stdin", f"too large: more than {_size(max_bytes)} limit")
+            yield InputError("stdin", f"too large: more than {_size(max_bytes)} limit", Problem.TOO_LARGE)
             return
         yield from read_text(raw, "stdin", "sniff", published)
         return
     if len(raw) > max_bytes:
-        yield InputError("stdin", f"too large: more than {_size(max_bytes)} limit")
+        yield InputError("stdin", f"too large: more than {_size(max_bytes)} limit", Problem.TOO_LARGE)
         return
     if raw[:2] == b"\x1f\x8b":
         data_or_err = _gunzip(raw, max_bytes)
-        if isinstance(data_or_err, str):
-            yield InputError("stdin", data_or_err)
+        if isinstance(data_or_err, InputError):
+            yield data_or_err.at("stdin")
             return
         raw = data_or_err
     yield from _read_bytes(raw, "stdin", "sniff", published)
@@ -218,16 +219,16 @@ def _read_bytes(
     """Decode bytes and read them as the given kind."""
     text = decode_bytes(data)
     if isinstance(text, InputError):
-        yield InputError(name, text.problem)
+        yield text.at(name)
         return
     yield from read_text(text, name, kind, published)
 
 
 def read_text(text: str, name: str, kind: str, published: dt.date | None) -> Iterator[Document | InputError]:
     """Read decoded text as the given kind ('sniff' picks JSONL, HTML or plain text)."""
-    text = _normalise_newlines(text.lstrip("\ufeff"))
+    text = _normalise(text.lstrip("\ufeff"))
     if not text.strip():
-        yield InputError(name, "empty file" if name != "stdin" else "empty input")
+        yield InputError(name, "empty file" if name != "stdin" else "empty input", Problem.EMPTY)
         return
     if kind in ("sniff", "text"):
         kind = _sniff(text, allow_json=kind == "sniff")
@@ -268,18 +269,21 @@ def decode_bytes(data: bytes) -> str | InputError:
     ):
         if data.startswith(bom):
             text = data.decode(enc, errors="replace")
-            return InputError("", "binary file (control bytes), not text") if _looks_binary(text) else text
+            return _NOT_TEXT if _looks_binary(text) else text
     if not data.strip():
-        return InputError("", "empty file")
-    if b"\x00" in data:
-        return InputError("", "binary file (NUL bytes), not text")
+        return InputError("", "empty file", Problem.EMPTY)
+    if data.count(b"\x00") > len(data) // 100:  # a stray NUL is dropped with the other controls
+        return InputError("", "binary file (NUL bytes), not text", Problem.BINARY)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         text = _decode_legacy(data)
     if _looks_binary(text):
-        return InputError("", "binary file (control bytes), not text")
+        return _NOT_TEXT
     return text
+
+
+_NOT_TEXT = InputError("", "binary file (control bytes), not text", Problem.BINARY)
 
 
 def _decode_legacy(data: bytes) -> str:
@@ -317,15 +321,15 @@ def _looks_binary(text: str) -> bool:
     return bad > max(2, len(sample) // 20)
 
 
-def _gunzip(data: bytes, max_bytes: int) -> bytes | str:
+def _gunzip(data: bytes, max_bytes: int) -> bytes | InputError:
     """Decompressed bytes, or the problem with them."""
     try:
         with gzip.GzipFile(fileobj=io.BytesIO(data)) as fh:
             out = fh.read(max_bytes + 1)
     except (OSError, EOFError, zlib.error) as exc:
-        return f"bad gzip file: {exc}"
+        return InputError("", f"bad gzip file: {exc}", Problem.MALFORMED)
     if len(out) > max_bytes:
-        return f"too large: more than {_size(max_bytes)} limit once decompressed"
+        return InputError("", f"too large: more than {_size(max_bytes)} limit once decompressed", Problem.TOO_LARGE)
     return out
 
 
@@ -338,9 +342,13 @@ def _size(n: int) -> str:
     return f"{n} bytes"
 
 
-def _normalise_newlines(text: str) -> str:
-    """CRLF and CR line ends become LF."""
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+def _normalise(text: str) -> str:
+    """LF line ends, and no control characters: invisible in print, unsafe in a terminal or a CSV cell."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\v", "\n").replace("\f", "\n")
+    return _CONTROL.sub("", text)
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")  # C0 and C1 controls but tab and line ends
 
 
 # --- JSON and JSONL -------------------------------------------------------------------------------
@@ -358,7 +366,7 @@ def _jsonl_record(line: str, origin: str, published: dt.date | None) -> Document
     try:
         obj = json.loads(line)
     except ValueError as exc:
-        return InputError(origin, f"malformed JSON: {_json_problem(exc)}")
+        return InputError(origin, f"malformed JSON: {_json_problem(exc)}", Problem.MALFORMED)
     return _record_document(obj, origin, published)
 
 
@@ -373,14 +381,14 @@ def _stream_jsonl(stream: BinaryIO, name: str, published: dt.date | None, max_by
         line, first = (first, None) if first is not None else (stream.readline(max_bytes + 1), None)
         if not line:
             if not seen:
-                yield InputError(name, "empty file" if name != "stdin" else "empty input")
+                yield InputError(name, "empty file" if name != "stdin" else "empty input", Problem.EMPTY)
             return
         lineno += 1
         origin = f"{name}:{lineno}"
         if len(line) > max_bytes and not line.endswith(b"\n"):
             while (rest := stream.readline(1 << 20)) and not rest.endswith(b"\n"):
                 pass  # skip the rest of the oversize line
-            yield InputError(origin, f"line too large: more than {_size(max_bytes)} limit")
+            yield InputError(origin, f"line too large: more than {_size(max_bytes)} limit", Problem.TOO_LARGE)
             seen = True
             continue
         if lineno == 1:
@@ -389,7 +397,7 @@ def _stream_jsonl(stream: BinaryIO, name: str, published: dt.date | None, max_by
             continue
         seen = True
         text = decode_bytes(line)
-        yield InputError(origin, text.problem) if isinstance(text, InputError) else _jsonl_record(text, origin, published)
+        yield text.at(origin) if isinstance(text, InputError) else _jsonl_record(text, origin, published)
 
 
 def _read_json(text: str, name: str, published: dt.date | None) -> Iterator[Document | InputError]:
@@ -401,11 +409,11 @@ def _read_json(text: str, name: str, published: dt.date | None) -> Iterator[Docu
         if text.lstrip().startswith("{") and "\n" in text.strip():
             yield from _read_jsonl(text, name, published)
         else:
-            yield InputError(name, f"malformed JSON: {_json_problem(exc)}")
+            yield InputError(name, f"malformed JSON: {_json_problem(exc)}", Problem.MALFORMED)
         return
     if isinstance(obj, list):
         if not obj:
-            yield InputError(name, "empty JSON list")
+            yield InputError(name, "empty JSON list", Problem.EMPTY)
         for i, item in enumerate(obj, start=1):
             yield _record_document(item, f"{name}[{i}]", published)
     else:
@@ -422,34 +430,34 @@ def _json_problem(exc: ValueError) -> str:
 def _record_document(obj: object, origin: str, published: dt.date | None) -> Document | InputError:
     """A Document from one {"id", "text" | "html", "published"?, "url"?, "source"?} record."""
     if not isinstance(obj, dict):
-        return InputError(origin, f"expected a JSON object, got {type(obj).__name__}")
+        return InputError(origin, f"expected a JSON object, got {type(obj).__name__}", Problem.BAD_RECORD)
     text, html = obj.get("text"), obj.get("html")
     for key, value in (("text", text), ("html", html)):
         if value is not None and not isinstance(value, str):
-            return InputError(origin, f"'{key}' must be a string, got {type(value).__name__}")
+            return InputError(origin, f"'{key}' must be a string, got {type(value).__name__}", Problem.BAD_RECORD)
     if not (text and text.strip()) and not (html and html.strip()):
         if text is None and html is None:
-            return InputError(origin, "no 'text' or 'html' field")
-        return InputError(origin, "empty 'text'" if html is None else "empty 'html'")
+            return InputError(origin, "no 'text' or 'html' field", Problem.BAD_RECORD)
+        return InputError(origin, "empty 'text'" if html is None else "empty 'html'", Problem.EMPTY)
     raw_date = obj.get("published")
     date = published
     if raw_date not in (None, ""):
         date = parse_date(raw_date)
         if date is None:
-            return InputError(origin, f"unknown date {_quote(raw_date)}")
+            return InputError(origin, f"unknown date {_quote(raw_date)}", Problem.UNKNOWN_DATE)
     raw_id = obj.get("id")
     if raw_id is not None and not isinstance(raw_id, (str, int)) or isinstance(raw_id, bool):
-        return InputError(origin, f"'id' must be a string or a number, got {type(raw_id).__name__}")
+        return InputError(origin, f"'id' must be a string or a number, got {type(raw_id).__name__}", Problem.BAD_RECORD)
     url = obj.get("url") if isinstance(obj.get("url"), str) else None
     source = obj.get("source") if isinstance(obj.get("source"), str) else None
     if text and text.strip():
-        text = _normalise_newlines(text)
+        text = _normalise(text)
         doc: Document | InputError = Document(
             id=content_id(text), text=text, origin=origin, html=html, published=date, url=url, source=source
         )
     else:
         doc = _html_document(
-            _normalise_newlines(html or ""), origin, url, date, keep_date=raw_date not in (None, "")
+            _normalise(html or ""), origin, url, date, keep_date=raw_date not in (None, "")
         )
         if isinstance(doc, Document):
             doc.source = source
@@ -499,7 +507,9 @@ def _html_document(
     skip = {title, *captions}
     paras = [ln for ln in lines if ln and ln not in skip]
     if not paras and not captions and not title:
-        return InputError(origin, "HTML page has no text")
+        deep = tree is not None and tree.get(_TOO_DEEP) is not None
+        why = " (its elements nest deeper than the HTML parser reads, 255 levels)" if deep else ""
+        return InputError(origin, "HTML page has no text" + why, Problem.NO_TEXT)
     header = [title] if title else []
     parts = ["\n".join([*header]), "\n".join(captions), "\n\n".join(paras)]
     text = "\n\n".join(p for p in parts if p)
@@ -519,13 +529,19 @@ def _parse_html(html: str):  # -> lxml.html.HtmlElement | None
 
     if not html.strip():
         return None
+    parser = lxml.html.HTMLParser(encoding="utf-8")
     try:
         # lxml refuses str with an encoding declaration; bytes let it honour or ignore it.
-        return lxml.html.document_fromstring(
-            html.encode("utf-8"), parser=lxml.html.HTMLParser(encoding="utf-8")
-        )
+        tree = lxml.html.document_fromstring(html.encode("utf-8"), parser=parser)
     except (etree.ParserError, ValueError, TypeError):
         return None
+    # libxml2 stops descending at 256 levels and drops what lies deeper: say so if nothing is left.
+    if any(e.message.startswith("Excessive depth in document") for e in parser.error_log):
+        tree.set(_TOO_DEEP, "1")
+    return tree
+
+
+_TOO_DEEP = "data-sitrep-too-deep"  # set on the root of a page parsed only down to libxml2's depth limit
 
 
 def _element_text(el) -> str:

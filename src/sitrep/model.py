@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass, field
+from enum import StrEnum
 from typing import Any, Literal
 
 Field = Literal["headline", "caption", "text"]
@@ -53,17 +54,41 @@ EVENT_TYPES = {
 }
 
 
-class InputError(Exception):
-    """A document that cannot be read; the message names the input and the problem."""
+class Problem(StrEnum):
+    """Why an input was rejected: every rejection has one of these kinds (README, "Robustness")."""
 
-    def __init__(self, source: str, problem: str) -> None:
+    MISSING = "missing"  # no such file, not a regular file, an empty folder
+    UNREADABLE = "unreadable"  # the file system or the network would not give the bytes
+    EMPTY = "empty"  # nothing but white space
+    BINARY = "binary"  # NUL or control bytes: not text in any encoding
+    TOO_LARGE = "too_large"  # over the size limit (file, JSONL line, decompressed gzip, fetched page)
+    MALFORMED = "malformed"  # broken JSON, JSONL line, gzip stream or feed XML
+    BAD_RECORD = "bad_record"  # well-formed JSON that is not a document record
+    UNKNOWN_DATE = "unknown_date"  # a 'published' value that is not a date
+    NO_TEXT = "no_text"  # a page with no main text, or not a text page at all
+    UNSUPPORTED = "unsupported"  # not an http(s) URL, a feed where a page was expected, an item without a link
+    TIMEOUT = "timeout"  # a fetch or a document past its time budget
+    WORKER_DIED = "worker_died"  # the worker process extracting it died (killed, out of memory) twice
+    STORE = "store"  # the database refused it (locked, down, full): nothing of it was written; try again
+    FAILED = "failed"  # extraction raised: a bug, reported with the exception and the document
+
+
+class InputError(Exception):
+    """A document that cannot be read; the message names the input and the problem, `kind` says which."""
+
+    def __init__(self, source: str, problem: str, kind: Problem) -> None:
         super().__init__(f"{source}: {problem}")
         self.source = source
         self.problem = problem
+        self.kind = Problem(kind)
 
-    def __reduce__(self) -> tuple[type[InputError], tuple[str, str]]:
+    def at(self, source: str) -> InputError:
+        """The same error, naming another input (a file for an error found in its bytes)."""
+        return InputError(source, self.problem, self.kind)
+
+    def __reduce__(self) -> tuple[type[InputError], tuple[str, str, Problem]]:
         """Pickle by its fields, so that errors cross process boundaries (worker pools, Dask)."""
-        return (InputError, (self.source, self.problem))
+        return (InputError, (self.source, self.problem, self.kind))
 
 
 @dataclass

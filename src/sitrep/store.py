@@ -11,6 +11,12 @@ name, and then re-merges the neighbourhood of those reports (same country, dates
 followed to a fixed point) so that the merged events are always those of `merge.cluster` over
 every stored report. Writers are serialised (SQLite's write lock, a PostgreSQL advisory lock),
 so concurrent ingests give the same events as one. Only this module speaks SQL.
+
+Faults lose nothing: a document is written whole or not at all. A PostgreSQL server that goes
+away (restarted, failed over) is waited for, up to `reconnect_timeout` seconds
+(`$SITREP_DB_RECONNECT`, 60 by default), and the document's transaction is replayed on a new
+connection; past that, `StoreDown`. A full disk (or a file-size limit) is `StoreFull`, with the
+transaction rolled back and every document written before it intact.
 """
 
 from __future__ import annotations
@@ -36,6 +42,7 @@ from sitrep.model import (
 DEFAULT_FILE = "sitrep.db"
 PG_LOCK_KEY = 0x5173_7265  # the advisory lock every writer takes ("Sqre")
 Outcome = Literal["stored", "updated", "unchanged", "skipped", "failed"]
+RECONNECT_TIMEOUT = float(os.environ.get("SITREP_DB_RECONNECT", "60"))  # seconds to wait for a server that went away
 
 
 class StoreError(Exception):
@@ -44,6 +51,14 @@ class StoreError(Exception):
 
 class StoreLocked(StoreError):
     """The database stayed locked by another writer for longer than the store waits."""
+
+
+class StoreDown(StoreError):
+    """The database server went away and did not come back within the store's reconnect timeout."""
+
+
+class StoreFull(StoreError):
+    """The disk (or the file-size limit) would not take the write; the transaction was rolled back."""
 
 
 # --- schema -----------------------------------------------------------------------------------
@@ -186,24 +201,27 @@ def default_url() -> str:
 class Store:
     """A sitrep database: documents, reports, claims and merged events."""
 
-    def __init__(self, conn: Any, dialect: Literal["sqlite", "postgresql"], url: str, lock_timeout: float) -> None:
+    def __init__(self, conn: Any, dialect: Literal["sqlite", "postgresql"], url: str, lock_timeout: float,
+                 reconnect_timeout: float = RECONNECT_TIMEOUT) -> None:
         self.conn = conn
         self.dialect = dialect
         self.url = url
         self.lock_timeout = lock_timeout
+        self.reconnect_timeout = reconnect_timeout
 
     # -- opening
 
     @classmethod
-    def open(cls, url: str | None = None, lock_timeout: float = 30.0) -> Store:
+    def open(cls, url: str | None = None, lock_timeout: float = 30.0,
+             reconnect_timeout: float = RECONNECT_TIMEOUT) -> Store:
         """Open (creating and migrating) the database at url; see the module docstring for the forms."""
         url = url or default_url()
         if url.startswith(("postgresql://", "postgres://")):
-            store = cls._open_postgres(url, lock_timeout)
+            store = cls(cls._connect_postgres(url), "postgresql", url, lock_timeout, reconnect_timeout)
         else:
             path = url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else url
             store = cls._open_sqlite(Path(path), url, lock_timeout)
-        store.migrate()
+        store._resilient(store.migrate)
         return store
 
     @classmethod
@@ -222,8 +240,8 @@ class Store:
             raise StoreError(f"{url}: not a usable SQLite database ({exc})") from None
         return store
 
-    @classmethod
-    def _open_postgres(cls, url: str, lock_timeout: float) -> Store:
+    @staticmethod
+    def _connect_postgres(url: str) -> Any:
         """A PostgreSQL connection (psycopg 3) in autocommit mode; transactions are explicit."""
         try:
             import psycopg
@@ -231,10 +249,9 @@ class Store:
         except ImportError:  # pragma: no cover - psycopg is a dependency
             raise StoreError("PostgreSQL needs psycopg: pip install 'psycopg[binary]'") from None
         try:
-            conn = psycopg.connect(url, autocommit=True, row_factory=dict_row, connect_timeout=10)
+            return psycopg.connect(url, autocommit=True, row_factory=dict_row, connect_timeout=10)
         except psycopg.OperationalError as exc:
-            raise StoreError(f"{_redact(url)}: cannot connect ({str(exc).strip()})") from None
-        return cls(conn, "postgresql", url, lock_timeout)
+            raise StoreError(f"{_redact(url)}: cannot connect ({_one_line(exc)})") from None
 
     def close(self) -> None:
         """Close the connection."""
@@ -289,6 +306,53 @@ class Store:
                 time.sleep(pause)
                 pause = min(pause * 2, 0.5)
 
+    def _resilient(self, action: Callable[[], Any]) -> Any:
+        """Run a whole transaction (or a read); replay it on a new connection if the server went away.
+
+        A PostgreSQL server that is restarted aborts the transaction in flight, so nothing of it
+        is written: once a new connection opens, the action runs again from its start.
+        """
+        deadline: float | None = None
+        while True:
+            try:
+                return action()
+            except sqlite3.OperationalError as exc:
+                if getattr(exc, "sqlite_errorname", "").startswith(("SQLITE_FULL", "SQLITE_IOERR")):
+                    raise StoreFull(
+                        f"{self.url}: cannot write ({exc}: the disk is full or the file hit its size limit); "
+                        "nothing of this document was written and everything stored before it is intact"
+                    ) from None
+                raise
+            except Exception as exc:
+                if self.dialect != "postgresql" or not self._connection_lost(exc):
+                    raise
+                deadline = deadline or time.monotonic() + self.reconnect_timeout
+                self._reconnect(deadline, exc)
+
+    def _connection_lost(self, exc: Exception) -> bool:
+        """Whether a PostgreSQL error means the connection is gone (server restarted, shut down, network)."""
+        import psycopg
+
+        return isinstance(exc, psycopg.OperationalError) and (
+            self.conn.broken or self.conn.closed or isinstance(exc, psycopg.errors.OperatorIntervention)
+        )
+
+    def _reconnect(self, deadline: float, cause: Exception) -> None:
+        """Open a new PostgreSQL connection, trying until the deadline; StoreDown past it."""
+        self.conn.close()
+        while True:
+            try:
+                self.conn = self._connect_postgres(self.url)
+                return
+            except StoreError:
+                if time.monotonic() >= deadline:
+                    raise StoreDown(
+                        f"{_redact(self.url)}: the server went away ({_one_line(cause)}) and did not come back "
+                        f"within {self.reconnect_timeout:g} s; nothing of this document was written — run the "
+                        "same command again to resume"
+                    ) from None
+                time.sleep(0.5)
+
     @contextmanager
     def _write(self) -> Iterator[None]:
         """One write transaction, serialised against every other writer."""
@@ -298,7 +362,8 @@ class Store:
                 yield
                 self._retry(lambda: self.conn.execute("COMMIT"))
             except BaseException:
-                self.conn.execute("ROLLBACK")
+                if self.conn.in_transaction:  # SQLite may have rolled back already (a full disk, an I/O error)
+                    self.conn.execute("ROLLBACK")
                 raise
             return
         import psycopg
@@ -339,12 +404,18 @@ class Store:
 
     def is_current(self, document_id: str, content_hash: str, extractor_version: str = __version__) -> bool:
         """Whether this document, with this content, is stored by this extractor version."""
-        rows = self._rows("SELECT content_hash, extractor_version FROM documents WHERE id = ?", (document_id,))
+        rows = self._resilient(
+            lambda: self._rows("SELECT content_hash, extractor_version FROM documents WHERE id = ?", (document_id,))
+        )
         return bool(rows) and rows[0]["content_hash"] == content_hash and rows[0]["extractor_version"] == extractor_version
 
     def add(self, document: Document, result: Result, extractor_version: str = __version__,
             force: bool = False) -> Outcome:
         """Store one extracted document in one transaction and re-merge around it; idempotent."""
+        return self._resilient(lambda: self._add(document, result, extractor_version, force))
+
+    def _add(self, document: Document, result: Result, extractor_version: str, force: bool) -> Outcome:
+        """The transaction of `add`."""
         digest = content_id(document.text)
         with self._write():
             old = self._rows("SELECT content_hash, extractor_version FROM documents WHERE id = ?", (document.id,))
@@ -875,6 +946,11 @@ def _like(text: str, prefix: bool = False) -> str:
     """A LIKE pattern matching text literally (lower-cased), as a substring or a prefix."""
     escaped = re.sub(r"([\\%_])", r"\\\1", text.lower())
     return escaped + "%" if prefix else f"%{escaped}%"
+
+
+def _one_line(exc: Exception) -> str:
+    """An exception's message on one line (libpq's run over several)."""
+    return " ".join(str(exc).split())
 
 
 def _redact(url: str) -> str:

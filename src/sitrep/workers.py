@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
-from sitrep.model import Document, InputError, Result
+from sitrep.model import Document, InputError, Problem, Result
 
 CHUNK = 8  # documents per task: enough for spaCy's batching, small enough to balance two workers
 IN_FLIGHT = 3  # tasks queued per worker, so a worker never waits for the parent
@@ -79,7 +79,7 @@ def _extract_one(extractor: Any, item: Item) -> Outcome:
     try:
         return extractor.extract(item)
     except Exception as exc:  # noqa: BLE001 - reported as that document's failure, the batch goes on
-        return InputError(item.origin or item.id, f"extraction failed: {type(exc).__name__}: {exc}")
+        return InputError(item.origin or item.id, f"extraction failed: {type(exc).__name__}: {exc}", Problem.FAILED)
 
 
 def _serve(conn: Connection) -> None:
@@ -212,7 +212,7 @@ class WorkerPool:
             except (EOFError, OSError):
                 if not w.ready:  # it died loading the models: no other worker will do better
                     raise RuntimeError(f"a sitrep worker failed to start (exit code {w.process.exitcode})") from None
-                self._lost(w, queue, results, pending, parts, "the worker process died")
+                self._lost(w, queue, results, pending, parts, "the worker process died", Problem.WORKER_DIED)
                 continue
             self.peak_rss_mb[w.slot] = max(self.peak_rss_mb.get(w.slot, 0.0), rss)
             if kind == "ready":
@@ -226,9 +226,10 @@ class WorkerPool:
             if not w.ready and now > w.started + STARTUP_BUDGET:
                 raise RuntimeError(f"a sitrep worker did not start within {STARTUP_BUDGET:.0f} s")
             if w.task is not None and now > w.deadline:
-                self._lost(w, queue, results, pending, parts, f"took longer than its {self.budget:g} s budget")
+                self._lost(w, queue, results, pending, parts, f"took longer than its {self.budget:g} s budget",
+                           Problem.TIMEOUT)
             elif w.task is not None and not w.process.is_alive():
-                self._lost(w, queue, results, pending, parts, "the worker process died")
+                self._lost(w, queue, results, pending, parts, "the worker process died", Problem.WORKER_DIED)
 
     def _finish(self, task: _Task | None, outcomes: list[Outcome], results: dict[int, list[Outcome]],
                 pending: dict[int, int], parts: dict[int, list[tuple[int, Outcome]]]) -> None:
@@ -245,7 +246,7 @@ class WorkerPool:
             results[task.id] = [o for _, o in sorted(parts.pop(task.id), key=lambda p: p[0])]
 
     def _lost(self, w: _Worker, queue: deque[_Task], results: dict[int, list[Outcome]], pending: dict[int, int],
-              parts: dict[int, list[tuple[int, Outcome]]], why: str) -> None:
+              parts: dict[int, list[tuple[int, Outcome]]], why: str, kind: Problem) -> None:
         """Kill and replace a worker; retry its chunk one document at a time, or fail the lone document."""
         task = w.task
         if w.process.is_alive():
@@ -258,7 +259,7 @@ class WorkerPool:
             return
         if task.position is not None:
             doc = task.items[0]
-            self._finish(task, [InputError(doc.origin or doc.id, f"not processed: {why}")], results, pending, parts)
+            self._finish(task, [InputError(doc.origin or doc.id, f"not processed: {why}", kind)], results, pending, parts)
             return
         pending[task.id] = len(task.items)
         for position, item in enumerate(task.items):
