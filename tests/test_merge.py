@@ -45,7 +45,7 @@ def test_unknown_date_never_merges():
 import itertools  # noqa: E402
 
 import pytest  # noqa: E402
-from checks import examples  # noqa: E402
+from checks import examples
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 

@@ -274,8 +274,18 @@ class Store:
         return self.conn.execute(self._sql(sql), tuple(params))
 
     def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
-        """All rows of a query (each row indexable by column name)."""
-        return list(self._exec(sql, params).fetchall())
+        """All rows of a query (each row indexable by column name); a read on its own survives a server restart."""
+        if self._in_transaction():  # a statement of a transaction is replayed only with its whole transaction
+            return list(self._exec(sql, params).fetchall())
+        return self._resilient(lambda: list(self._exec(sql, params).fetchall()))
+
+    def _in_transaction(self) -> bool:
+        """Whether a transaction is open on the connection."""
+        if self.dialect == "sqlite":
+            return self.conn.in_transaction
+        from psycopg.pq import TransactionStatus as Status
+
+        return self.conn.info.transaction_status in (Status.ACTIVE, Status.INTRANS, Status.INERROR)
 
     def _many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         """Run one statement for many parameter rows."""
@@ -404,9 +414,7 @@ class Store:
 
     def is_current(self, document_id: str, content_hash: str, extractor_version: str = __version__) -> bool:
         """Whether this document, with this content, is stored by this extractor version."""
-        rows = self._resilient(
-            lambda: self._rows("SELECT content_hash, extractor_version FROM documents WHERE id = ?", (document_id,))
-        )
+        rows = self._rows("SELECT content_hash, extractor_version FROM documents WHERE id = ?", (document_id,))
         return bool(rows) and rows[0]["content_hash"] == content_hash and rows[0]["extractor_version"] == extractor_version
 
     def add(self, document: Document, result: Result, extractor_version: str = __version__,
