@@ -269,7 +269,7 @@ def decode_bytes(data: bytes) -> str | InputError:
     ):
         if data.startswith(bom):
             text = data.decode(enc, errors="replace")
-            return _NOT_TEXT if _looks_binary(text) else text
+            return _not_text() if _looks_binary(text) else text
     if not data.strip():
         return InputError("", "empty file", Problem.EMPTY)
     if data.count(b"\x00") > len(data) // 100:  # a stray NUL is dropped with the other controls
@@ -279,11 +279,13 @@ def decode_bytes(data: bytes) -> str | InputError:
     except UnicodeDecodeError:
         text = _decode_legacy(data)
     if _looks_binary(text):
-        return _NOT_TEXT
+        return _not_text()
     return text
 
 
-_NOT_TEXT = InputError("", "binary file (control bytes), not text", Problem.BINARY)
+def _not_text() -> InputError:
+    """The error for bytes that decode to mostly control characters (a new one each time: errors get raised)."""
+    return InputError("", "binary file (control bytes), not text", Problem.BINARY)
 
 
 def _decode_legacy(data: bytes) -> str:
