@@ -26,6 +26,7 @@ from pathlib import Path
 
 import httpx
 
+from sitrep import service
 from sitrep.model import EVENT_TYPES, Actor, Article, Claim, DateResolution, Document, Event, Location, Result
 from sitrep.store import Store
 
@@ -66,7 +67,7 @@ def fill(path: str, n: int, seed: int = 7) -> None:
                           rng.choice(TOWNS), rng.choice(ACTORS), rng.choice(ACTORS + [None]), claims, sentences,
                           min(counts), min(counts), max(counts))
             doc = Document(f"load-{i}", text, f"load:{i}", published=day + dt.timedelta(days=1), source="Load Wire")
-            store.add(doc, Result(doc.id, "en", [Article(f"Report {i}", None, text, doc.published)], [event]))
+            service.add(store, doc, Result(doc.id, "en", [Article(f"Report {i}", None, text, doc.published)], [event]))
 
 
 def requests_mix(event_ids: list[str], n: int, seed: int = 11) -> list[tuple[str, dict]]:

@@ -175,7 +175,8 @@ WEB_ARTICLES = ROOT / "tests" / "web_articles.jsonl"
 def web_db(tmp_path_factory, extractor) -> str:
     """A SQLite store holding the extracted and merged events of tests/web_articles.jsonl; its path."""
     from sitrep.ingest import read_inputs
-    from sitrep.store import Store, ingest_documents
+    from sitrep.service import ingest_documents
+    from sitrep.store import Store
 
     path = str(tmp_path_factory.mktemp("web") / "web.db")
     with Store.open(path) as store:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from sitrep.claims import ClaimantContext, clean_name, extract_sentence, find_numbers, link_claims, tally
+from sitrep.claims import ClaimantContext, Found, clean_name, extract_sentence, find_numbers, link_claims
+from sitrep.model import Toll
+from sitrep.tolls import toll
 
 
 def read(nlp, text: str, sources=("Syrian Observatory for Human Rights",)):
@@ -17,6 +19,11 @@ def read(nlp, text: str, sources=("Syrian Observatory for Human Rights",)):
         ctx.observe(sent)
     link_claims(found)
     return found
+
+
+def tally(found: list[Found]) -> Toll:
+    """The toll rule over the claims read."""
+    return toll(f.claim for f in found)
 
 
 def pairs(found):

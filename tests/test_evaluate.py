@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import eval_gate
-from sitrep.acled import coded_fatalities, note_label, strip_cues
+from sitrep.acled import note_label, stated_toll, strip_cues
 from sitrep.evaluate import Report, Score, gold_claims, same_actor, same_admin, same_claimant
 
 
@@ -42,8 +42,10 @@ def test_strip_cues_removes_explicit_coding_only():
             "Fatalities coded as 0. [size=no report]")
     assert strip_cues(note) == "On 4 May 2022, militants burned a house in X (Y, Z)."
     assert note_label(note) == ("Strategic developments", "Looting/property destruction")
-    assert coded_fatalities(note) == 0 and coded_fatalities("Unclear fatalities coded as 10.") == 10
-    assert coded_fatalities("Gunmen killed two people.") is None
+    count, start, end = stated_toll(note)
+    assert (count, note[start:end]) == (0, "Fatalities coded as 0")
+    assert stated_toll("Unclear fatalities coded as 10.") == (10, 0, 30)
+    assert stated_toll("There were no fatalities.")[0] == 0 and stated_toll("Gunmen killed two people.") is None
 
 
 def test_gold_claims_include_all_kinds_and_aggregates():

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sitrep.merge import merge_within, same_incident
+import pytest
+
+from sitrep import tolls
+from sitrep.merge import link_events, merge_within
 from sitrep.model import Claim, DateResolution, Event, Location
 
 PALMYRA = Location("Palmyra", "Homs", "Syria", "SY", 34.56, 38.28, 170017, "town")
@@ -31,25 +34,39 @@ def test_other_town_or_other_day_stays_distinct():
 
 
 def test_one_article_never_merges_with_itself():
-    assert not same_incident(report(0, PALMYRA, 20, 5), report(0, PALMYRA, 20, 3))
+    assert len(merge_within([report(0, PALMYRA, 20, 5), report(0, PALMYRA, 20, 3)])) == 2
 
 
-def test_unknown_date_never_merges():
-    a, b = report(0, PALMYRA, 20, 5), report(1, PALMYRA, 20, 5)
+def test_undated_articles_of_one_page_merge_when_their_place_agrees():
+    a, b = report(0, PALMYRA, 20, 5), report(1, PALMYRA, 20, 3)
     a.date = b.date = DateResolution(None, reason="no date")
-    assert len(merge_within([a, b])) == 2
+    assert "undated, on one page; places 0.0 km apart" in link_events(a, b, "page")
+    assert len(merge_within([a, b])) == 1
+
+
+@pytest.mark.parametrize("relation, merges", [("apart", False), ("page", False), ("copies", True)])
+def test_a_date_known_in_one_report_only_keeps_them_apart_unless_they_are_copies(relation, merges):
+    a, b = report(0, PALMYRA, 20, 5), report(1, PALMYRA, 20, 3)
+    b.date = DateResolution(None, reason="no date")
+    assert (link_events(a, b, relation) is not None) is merges
+
+
+@pytest.mark.parametrize("relation, merges", [("apart", False), ("page", False), ("copies", True)])
+def test_a_place_missing_in_one_report_keeps_them_apart_unless_they_are_copies(relation, merges):
+    a, b = report(0, PALMYRA, 20, 5), report(1, PALMYRA, 20, 3)
+    b.location = None
+    assert (link_events(a, b, relation) is not None) is merges
 
 
 # --- across documents ---------------------------------------------------------------------------
 
 import itertools  # noqa: E402
 
-import pytest  # noqa: E402
 from checks import examples
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from sitrep.merge import cluster, link, merged_toll  # noqa: E402
+from sitrep.merge import cluster, link  # noqa: E402
 from sitrep.model import Actor, Report  # noqa: E402
 
 KUNDUZ_PUBLISHED = "2021-10-08"
@@ -97,16 +114,20 @@ def test_merge_article_pairs_merge_or_stay_distinct(extract, name):
 def made(rid: str, place: Location = PALMYRA, day: int = 20, claims: tuple[Claim, ...] = (), actor1: str | None = "Israel",
          sub: str = "Air/drone strike", published: int = 21) -> Report:
     """A report of a strike, made by hand."""
-    kills = [c.count for c in claims if c.count is not None]
+    toll = tolls.toll(claims)
     event = Event(0, "Explosions/Remote violence", sub, DateResolution(dt.date(2024, 11, day), precision="day"), place,
                   Actor(actor1, "External/Other forces") if actor1 else None, None, list(claims), [],
-                  min(kills, default=0), min(kills, default=None), max(kills, default=None))
+                  toll.fatalities, toll.low, toll.high)
     return Report(rid, rid.split("/")[0], event, published=dt.date(2024, 11, published))
 
 
-def said(n: int, who: str | None, subject: str = "people", sentence: str = "") -> Claim:
+GROUPS = {"soldiers": "state_forces", "militants": "armed_groups", "civilians": "civilians", "children": "civilians"}
+
+
+def said(n: int, who: str | None, subject: str = "people", sentence: str = "", update: bool = False) -> Claim:
+    """A claim of n killed, counting the group its subject names (as `claims` reads it)."""
     return Claim("killed", n, f"{n} {subject}", "exact", "text", 0, 5, sentence or f"{n} {subject} died.",
-                 subject=subject, claimant=who)
+                 subject=subject, claimant=who, group=GROUPS.get(subject, "all"), update=update)
 
 
 @pytest.mark.parametrize("a, b, merges", [
@@ -154,17 +175,21 @@ def test_merge_newer_figure_supersedes_across_articles_keeping_history():
     assert any("superseded by" in why for why in event.reasons)
 
 
-def test_merge_same_day_update_needs_a_cue():
+@pytest.mark.parametrize("update, toll", [(True, (12, 12)), (False, (8, 12))])
+def test_merge_same_day_figures_conflict_unless_one_is_an_update(update, toll):
     a = made("a/0", claims=(said(8, "police"),), published=21)
-    b = made("b/0", claims=(said(12, "police", sentence="The toll has risen to 12, police said."),), published=21)
+    b = made("b/0", claims=(said(12, "police", sentence="The toll has risen to 12, police said.", update=update),),
+             published=21)
     event, = cluster([a, b])
-    assert merged_toll(event.reports) == (12, 12)
+    assert (event.fatalities_low, event.fatalities_high) == toll
 
 
-def test_merge_single_report_keeps_its_own_toll():
-    r = made("a/0", claims=(said(8, "police"),))
-    r.event.fatalities, r.event.fatalities_low, r.event.fatalities_high = 10, 10, 10  # e.g. an ACLED-coded note
-    assert merged_toll([r]) == (10, 10)
+def test_merge_a_note_that_states_the_toll_decides_it_in_the_merged_event_too():
+    coded = Claim("killed", 10, "Fatalities coded as 10", "exact", "text", 0, 22, "Fatalities coded as 10.",
+                  coded=10, stated=True)
+    r = made("a/0", claims=(said(8, "police"), coded))
+    (event,) = cluster([r])
+    assert (r.event.fatalities, event.fatalities, event.fatalities_low, event.fatalities_high) == (10, 10, 10, 10)
 
 
 def test_merge_event_id_comes_from_the_smallest_report_id():

@@ -26,7 +26,9 @@ from test_store import KISMAYO, killed, report_result, snapshot, write_jsonl
 from sitrep.cli import main
 from sitrep.ingest import read_inputs
 from sitrep.model import Document, InputError, Problem, Result
-from sitrep.store import Store, ingest_documents
+from sitrep import service
+from sitrep.service import ingest_documents
+from sitrep.store import Store
 from sitrep.workers import WorkerPool
 
 HERE = Path(__file__).resolve().parent
@@ -261,12 +263,12 @@ def test_postgresql_restarted_mid_ingest_the_ingest_resumes_and_loses_nothing(ow
 def test_an_open_store_reads_again_after_a_postgresql_restart(own_pg):
     url = own_pg.new_database()
     with Store.open(url) as s:
-        s.add(*report_result("a", KISMAYO, dt.date(2017, 9, 3), [killed(7, "regional officials", "soldiers")]))
+        service.add(s, *report_result("a", KISMAYO, dt.date(2017, 9, 3), [killed(7, "regional officials", "soldiers")]))
         before = snapshot(s)
         own_pg.stop("immediate")
         own_pg.start()
         assert snapshot(s) == before and s.counts()["documents"] == 1  # a long-lived reader (sitrep serve) recovers
-        s.add(*report_result("b", KISMAYO, dt.date(2017, 9, 3), [killed(9, "Al-Shabab", "soldiers")]))
+        service.add(s, *report_result("b", KISMAYO, dt.date(2017, 9, 3), [killed(9, "Al-Shabab", "soldiers")]))
         assert s.counts()["documents"] == 2 and s.check() == []
 
 

@@ -18,11 +18,12 @@ from checks import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sitrep import __version__
+from sitrep import __version__, service, tolls
 from sitrep.model import Actor, Article, Claim, DateResolution, Document, Event, Location, Result
-from sitrep.store import (
-    MIGRATIONS, PG_LOCK_KEY, EventFilter, FeedItems, Store, StoreLocked, ingest_documents, reprocess,
-)
+from sitrep.service import FeedItems, ingest_documents, reprocess
+from sitrep.store import EventFilter, Store, StoreLocked
+from sitrep.store.connection import PG_LOCK_KEY
+from sitrep.store.schema import MIGRATIONS
 
 KISMAYO = Location("Kismayo", "Jubbada Hoose", "Somalia", "SO", -0.35817, 42.54536, 55671, "town")
 MOGADISHU = Location("Mogadishu", "Banadir", "Somalia", "SO", 2.03711, 45.34375, 53654, "town")
@@ -47,20 +48,22 @@ def report_result(doc_id: str, place: Location, day: dt.date, claims: list[Claim
                   published: dt.date | None = None) -> tuple[Document, Result]:
     """A hand-made document with one extracted event (no NLP needed)."""
     text = " ".join(c.sentence for c in claims) or "Fighting was reported."
-    killed = [c.count or 0 for c in claims if c.kind == "killed" and not c.superseded]
+    toll = tolls.toll(claims)
     event = Event(0, event_type, sub_type, DateResolution(day, precision="day", reason="given"), place, SHABAAB,
-                  actor2, claims, [text], min(killed, default=0), min(killed, default=None),
-                  max(killed, default=None), salience=1.5, notes=["made by hand"])
+                  actor2, claims, [text], toll.fatalities, toll.low, toll.high, salience=1.5, notes=["made by hand"])
     doc = Document(doc_id, text, f"test:{doc_id}", published=published or day + dt.timedelta(days=1),
                    source="Example Wire")
     return doc, Result(doc_id, "en", [Article(None, None, text, doc.published)], [event], origin=doc.origin)
 
 
+GROUPS = {"soldiers": "state_forces", "troops": "state_forces", "militants": "armed_groups", "civilians": "civilians"}
+
+
 def killed(n: int, claimant: str | None, subject: str = "people", sentence: str | None = None) -> Claim:
-    """A claim of n killed."""
+    """A claim of n killed, counting the group its subject names (as `claims` reads it)."""
     written = f"{n} {subject}"
     return Claim("killed", n, written, "exact", "text", 0, len(written), sentence or f"{written} were killed.",
-                 subject=subject, claimant=claimant)
+                 subject=subject, claimant=claimant, group=GROUPS.get(subject, "all"))
 
 
 def snapshot(store: Store) -> list[tuple]:
@@ -83,16 +86,16 @@ def test_store_migrations_are_recorded_once(db_url):
 
 
 def test_store_upgrades_an_older_database_keeping_its_rows(db_url, monkeypatch):
-    monkeypatch.setattr("sitrep.store.MIGRATIONS", MIGRATIONS[:1])
+    monkeypatch.setattr("sitrep.store.connection.MIGRATIONS", MIGRATIONS[:1])
     with Store.open(db_url) as old:  # a database written before the later migrations existed
         old._exec("INSERT INTO documents (id, content_hash, origin, text, extractor_version, ingested_at) "
                   "VALUES ('old', 'h', 'test:old', 'Gunmen killed four villagers.', '0.0.1', '2024-01-01')")
-    monkeypatch.setattr("sitrep.store.MIGRATIONS", MIGRATIONS)
+    monkeypatch.setattr("sitrep.store.connection.MIGRATIONS", MIGRATIONS)
     with Store.open(db_url) as new:
         assert new.migrations() == [name for name, _ in MIGRATIONS]
         (kept,) = new.documents()
         assert (kept.document.id, kept.document.text, kept.extractor_version) == ("old", "Gunmen killed four villagers.", "0.0.1")
-        new.add(*report_result("b", KISMAYO, dt.date(2017, 9, 3), [killed(9, "police")]))
+        service.add(new, *report_result("b", KISMAYO, dt.date(2017, 9, 3), [killed(9, "police")]))
         assert len(new.documents()) == 2 and new.check() == []
 
 
@@ -102,13 +105,13 @@ def test_store_opens_sqlite_from_path_url_or_env(tmp_path, monkeypatch, url_form
     monkeypatch.setenv("SITREP_DB", str(path))
     url = {"plain": str(path), "sqlite_url": f"sqlite:///{path}", "env": None}[url_form]
     with Store.open(url) as s:
-        s.add(*report_result("a", KISMAYO, dt.date(2017, 9, 3), [killed(7, "officials")]))
+        service.add(s, *report_result("a", KISMAYO, dt.date(2017, 9, 3), [killed(7, "officials")]))
     assert path.exists() and sqlite3.connect(path).execute("SELECT COUNT(*) FROM documents").fetchone() == (1,)
 
 
 def test_store_then_load_returns_the_same_reports(store):
     doc, result = report_result("a", KISMAYO, dt.date(2017, 9, 3), [killed(7, "officials", "soldiers"), killed(26, "Al-Shabab", "troops")])
-    assert store.add(doc, result) == "stored"
+    assert service.add(store, doc, result) == "stored"
     (event,) = store.events()
     (report,) = event.reports
     assert report.event == result.events[0]
@@ -139,7 +142,7 @@ def test_store_then_load_returns_the_same_events(tmp_path_factory, event, text):
     path = tmp_path_factory.mktemp("h") / "h.db"
     with Store.open(str(path)) as store:
         doc = Document("d1", text, "hyp", published=dt.date(2020, 1, 1))
-        store.add(doc, Result("d1", "en", [Article("h", None, text)], [event]))
+        service.add(store, doc, Result("d1", "en", [Article("h", None, text)], [event]))
         (merged,) = store.events()
         assert merged.reports[0].event == event
         assert store.documents()[0].document == doc
@@ -150,22 +153,22 @@ def test_store_then_load_returns_the_same_events(tmp_path_factory, event, text):
 
 def test_store_same_document_twice_changes_nothing(store):
     pair = report_result("a", KISMAYO, dt.date(2017, 9, 3), [killed(7, "officials")])
-    assert store.add(*pair) == "stored"
+    assert service.add(store, *pair) == "stored"
     before = (store.counts(), snapshot(store))
-    assert store.add(*pair) == "unchanged"
+    assert service.add(store, *pair) == "unchanged"
     assert (store.counts(), snapshot(store)) == before
 
 
 def test_store_changed_document_replaces_its_reports(store):
-    store.add(*report_result("a", KISMAYO, dt.date(2017, 9, 3), [killed(7, "officials")]))
-    assert store.add(*report_result("a", KISMAYO, dt.date(2017, 9, 3), [killed(9, "officials")])) == "updated"
+    service.add(store, *report_result("a", KISMAYO, dt.date(2017, 9, 3), [killed(7, "officials")]))
+    assert service.add(store, *report_result("a", KISMAYO, dt.date(2017, 9, 3), [killed(9, "officials")])) == "updated"
     (event,) = store.events()
     assert event.fatalities == 9 and store.counts()["reports"] == 1 and store.check() == []
 
 
 def test_store_reprocess_replaces_old_versions_without_duplicates(store, extractor):
     for doc in RETOLD:
-        store.add(doc, extractor.extract(doc), extractor_version="0.0.1")
+        service.add(store, doc, extractor.extract(doc), extractor_version="0.0.1")
     before = snapshot(store)
     assert {s.extractor_version for s in store.documents()} == {"0.0.1"}
     outcomes = list(reprocess(store, lambda: extractor))
@@ -181,9 +184,9 @@ def test_store_reprocess_replaces_old_versions_without_duplicates(store, extract
 
 @pytest.fixture
 def two_events(store):
-    store.add(*report_result("kis", KISMAYO, dt.date(2017, 9, 3), [killed(7, "officials", "soldiers", "Seven soldiers died at the base.")],
+    service.add(store, *report_result("kis", KISMAYO, dt.date(2017, 9, 3), [killed(7, "officials", "soldiers", "Seven soldiers died at the base.")],
                              event_type="Explosions/Remote violence", sub_type="Suicide bomb"))
-    store.add(*report_result("mog", MOGADISHU, dt.date(2019, 9, 22), [killed(20, "security sources", "soldiers")], actor2=None))
+    service.add(store, *report_result("mog", MOGADISHU, dt.date(2019, 9, 22), [killed(20, "security sources", "soldiers")], actor2=None))
     return store
 
 
@@ -221,9 +224,9 @@ def test_store_event_by_id_or_prefix(two_events):
 
 
 def test_store_merges_reports_of_one_incident_across_documents(store):
-    store.add(*report_result("a", KISMAYO, dt.date(2017, 9, 3), [killed(7, "regional officials", "soldiers")]))
-    store.add(*report_result("b", KISMAYO, dt.date(2017, 9, 4), [killed(26, "Al-Shabab", "soldiers")]))
-    store.add(*report_result("c", MOGADISHU, dt.date(2017, 9, 3), [killed(3, "police")]))
+    service.add(store, *report_result("a", KISMAYO, dt.date(2017, 9, 3), [killed(7, "regional officials", "soldiers")]))
+    service.add(store, *report_result("b", KISMAYO, dt.date(2017, 9, 4), [killed(26, "Al-Shabab", "soldiers")]))
+    service.add(store, *report_result("c", MOGADISHU, dt.date(2017, 9, 3), [killed(3, "police")]))
     events = store.events()
     assert sorted(len(e.reports) for e in events) == [1, 2]
     (pair,) = [e for e in events if len(e.reports) == 2]
@@ -232,8 +235,8 @@ def test_store_merges_reports_of_one_incident_across_documents(store):
 
 
 def test_store_newer_figure_from_same_claimant_supersedes_across_documents(store):
-    store.add(*report_result("day1", KISMAYO, dt.date(2017, 9, 3), [killed(8, "Syrian Observatory")]))
-    store.add(*report_result("day2", KISMAYO, dt.date(2017, 9, 3), [killed(12, "Syrian Observatory")],
+    service.add(store, *report_result("day1", KISMAYO, dt.date(2017, 9, 3), [killed(8, "Syrian Observatory")]))
+    service.add(store, *report_result("day2", KISMAYO, dt.date(2017, 9, 3), [killed(12, "Syrian Observatory")],
                              published=dt.date(2017, 9, 6)))
     (event,) = store.events()
     assert (event.fatalities, event.fatalities_low, event.fatalities_high) == (12, 12, 12)
@@ -248,7 +251,7 @@ def test_store_toll_rose_in_a_later_article_supersedes_the_first(store, extracto
     later = Document("idlib-sat", "The toll from Thursday's air strike on a market in Idlib, Syria rose to 12, the "
                      "Syrian Observatory for Human Rights said on Saturday.", "test", published=dt.date(2024, 3, 2))
     for doc in (later, first):
-        store.add(doc, extractor.extract(doc))
+        service.add(store, doc, extractor.extract(doc))
     (event,) = store.events()
     assert (event.date.date, event.fatalities, event.fatalities_low, event.fatalities_high) == (
         dt.date(2024, 2, 29), 12, 12, 12)
@@ -266,7 +269,7 @@ def test_store_dev_articles_merge_the_same_in_any_order(db_url, extractor, dev_d
         url = db_url if seed == 1 else str(tmp_path / "second.db")
         with Store.open(url) as s:
             for d in order:
-                s.add(d, results[d.id])
+                service.add(s, d, results[d.id])
             assert s.check() == []
             snaps.append(snapshot(s))
     assert snaps[0] == snaps[1]
@@ -293,7 +296,7 @@ def test_store_republished_copies_count_once_whatever_the_order(db_url, extracto
     for url, order in ((db_url, docs), (str(tmp_path / "reversed.db"), docs[::-1])):
         with Store.open(url) as s:
             for d in order:
-                s.add(d, results[d.id])
+                service.add(s, d, results[d.id])
             event = max(s.events(), key=lambda e: len(e.reports))
             copies = {r.document_id: r.copy_of for r in event.reports}
             seen.append(copies)
@@ -307,10 +310,10 @@ def test_store_republished_copies_count_once_whatever_the_order(db_url, extracto
 def test_store_replacing_the_first_copy_hands_the_story_to_the_next(store, extractor):
     docs = wire_documents()[:3]
     for d in docs:
-        store.add(d, extractor.extract(d))
+        service.add(store, d, extractor.extract(d))
     changed = Document("site-a", "Floods cut roads in three provinces, officials said on Saturday.", "test:site-a",
                        published=dt.date(2024, 11, 21))
-    store.add(changed, extractor.extract(changed))
+    service.add(store, changed, extractor.extract(changed))
     event = max(store.events(), key=lambda e: len(e.reports))
     assert {r.document_id: r.copy_of for r in event.reports} == {"site-b": None, "site-c": "site-b"}
     assert event.independent_reports == 1 and store.check() == []
@@ -351,10 +354,10 @@ def test_store_waits_for_a_lock_then_succeeds_or_fails_clearly(db_url, held, exp
         try:
             pair = report_result("a", KISMAYO, dt.date(2017, 9, 3), [killed(7, "officials")])
             if expect_ok:
-                assert store.add(*pair) == "stored"
+                assert service.add(store, *pair) == "stored"
             else:
                 with pytest.raises(StoreLocked, match="locked|lock"):
-                    store.add(*pair)
+                    service.add(store, *pair)
         finally:
             timer.join()
             other.close()
@@ -456,8 +459,8 @@ def test_store_cli_events_and_show_print_reports_and_reasons(tmp_path, capsys):
 
     db = str(tmp_path / "c.db")
     with Store.open(db) as s:
-        s.add(*report_result("a", KISMAYO, dt.date(2017, 9, 3), [killed(7, "regional officials", "soldiers")]))
-        s.add(*report_result("b", KISMAYO, dt.date(2017, 9, 3), [killed(26, "Al-Shabab", "soldiers")]))
+        service.add(s, *report_result("a", KISMAYO, dt.date(2017, 9, 3), [killed(7, "regional officials", "soldiers")]))
+        service.add(s, *report_result("b", KISMAYO, dt.date(2017, 9, 3), [killed(26, "Al-Shabab", "soldiers")]))
     assert main(["events", "--db", db, "--format", "json"]) == 0
     (event,) = json.loads(capsys.readouterr().out)
     assert (event["fatalities_low"], event["fatalities_high"], len(event["reports"])) == (7, 26, 2)

@@ -251,7 +251,7 @@ def test_web_page_and_assets_are_served_by_sitrep(client):
 
 def test_web_api_over_postgresql_matches_sqlite(pg_server, extractor, client):
     from sitrep.ingest import read_inputs
-    from sitrep.store import ingest_documents
+    from sitrep.service import ingest_documents
 
     url = pg_server.new_database()
     with Store.open(url) as pg:

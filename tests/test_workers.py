@@ -9,7 +9,8 @@ import threading
 import pytest
 
 from sitrep.model import Document, InputError, Problem, Result
-from sitrep.store import Store, ingest_documents
+from sitrep.service import ingest_documents
+from sitrep.store import Store
 from sitrep.workers import IN_FLIGHT, DaskRunner, WorkerPool, chunks
 from test_store import snapshot
 

@@ -1,3 +1,3 @@
 """sitrep: conflict news in, sourced events out."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -47,13 +47,17 @@ def note_label(text: str) -> tuple[str, str] | None:
     return conventions().labels[m.group(1).lower()] if m else None
 
 
-def coded_fatalities(text: str) -> int | None:
-    """The toll a note states outright ('Fatalities coded as 3'), 0 for 'There were no fatalities'."""
+def stated_toll(text: str) -> tuple[int, int, int] | None:
+    """The toll a note states outright, with where it says so: ('Fatalities coded as 3') -> (3, start, end).
+
+    'There were no fatalities' states 0.
+    """
     conv = conventions()
     m = conv.fatalities_coded.search(text)
     if m:
-        return int(m.group(1))
-    return 0 if conv.no_fatalities.search(text) else None
+        return int(m.group(1)), m.start(), m.end()
+    m = conv.no_fatalities.search(text)
+    return (0, m.start(), m.end()) if m else None
 
 
 def strip_cues(text: str) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
@@ -235,13 +235,10 @@ def _group_word(doc: Doc, i: int, stop: int, lex: Lexicon) -> tuple[int | None, 
 class Found:
     """A claim as read from a sentence, with what linking needs."""
 
-    claim: Claim
-    group: str  # civilians / state_forces / armed_groups / all (people in general) / other:NOUN
+    claim: Claim  # carries the group counted, the update flag and the vague code
     is_part: bool = False  # introduced as a breakdown ("including 10 children")
-    update: bool = False  # introduced as a newer figure ("the toll rose to 12")
     old: bool = False  # introduced as the figure a newer one replaces ("up from eight", "its earlier toll of eight")
     head: int = -1  # doc index of the counted noun (or the number)
-    extras: dict[str, str] = field(default_factory=dict)
 
 
 def _match_at(tokens: Sequence[str], pos: int, phrases: list[tuple[tuple[str, ...], ClaimKind]]):
@@ -515,11 +512,11 @@ def _make(
         claimant=context.claimant_for(doc[num.start], sent),
         article=article,
         sentence_start=sent.start_char,
+        group=group,
+        update=update,
+        coded=num.vague_code,
     )
-    found = Found(claim, group, is_part=is_part, update=update, old=old, head=head)
-    if num.vague_code is not None:
-        found.extras["vague_code"] = str(num.vague_code)
-    return found
+    return Found(claim, is_part=is_part, old=old, head=head)
 
 
 # --- claimants ---------------------------------------------------------------------------------
@@ -717,7 +714,7 @@ def inherit_claimants(sentences: Sequence[tuple[Span, Sequence[Found]]]) -> None
             last = (attributed[-1], sent)
 
 
-# --- linking and tolls -------------------------------------------------------------------------
+# --- linking --------------------------------------------------------------------------------
 
 
 def link_claims(found: list[Found]) -> list[Claim]:
@@ -731,21 +728,50 @@ def link_claims(found: list[Found]) -> list[Claim]:
             f.claim.part_of = total
         else:
             f.is_part = False
-    for i, f in enumerate(found):
-        if f.update:  # an earlier figure of the same people, from the same claimant or the article's own voice
-            for g in found[:i]:
-                if (_same_toll(f, g) and g.claim.claimant in (f.claim.claimant, None)
-                        and g.claim.count != f.claim.count):
-                    g.claim.superseded = True
+    for f in found:
         if f.old:  # "raising its earlier toll of eight": the other figure of the sentence replaces it
-            f.claim.superseded = any(_same_toll(f, g) and not g.old and g.claim.sentence_start == f.claim.sentence_start
-                                     for g in found if g is not f)
+            f.claim.superseded = any(same_people(f.claim, g.claim) and not g.old
+                                     and g.claim.sentence_start == f.claim.sentence_start for g in found if g is not f)
+    supersede_updates(claims)
     return claims
 
 
-def _same_toll(f: Found, g: Found) -> bool:
+def stated_claim(doc: Doc, start: int, end: int, count: int, article: int) -> Claim:
+    """The toll an ACLED note states outright ("Fatalities coded as 3") as a claim: it decides the toll."""
+    sent = doc.char_span(start, end, alignment_mode="expand").sent
+    return Claim(kind="killed", count=count, as_written=doc.text[start:end], qualifier="exact", field="text",
+                 start=start, end=end, sentence=sent.text.strip(), article=article, sentence_start=sent.start_char,
+                 coded=count, stated=True)
+
+
+def same_people(a: Claim, b: Claim) -> bool:
     """Whether two figures count the same people (same kind and group, neither a breakdown)."""
-    return g.claim.kind == f.claim.kind and g.group == f.group and not g.is_part and not f.is_part
+    return a.kind == b.kind and a.group == b.group and a.part_of is None and b.part_of is None
+
+
+def supersede_updates(claims: Sequence[Claim]) -> list[tuple[Claim, Claim]]:
+    """Mark the figures a newer one replaces; return (older, newer) pairs.
+
+    A figure given as an update ("the toll rose to 12") supersedes every other figure of the
+    same people from the same claimant or from nobody in particular (the article's own voice).
+    The rule looks at pairs only, never at their order, so it gives the same marks over one
+    report's claims as over the claims of several reports of the incident.
+    """
+    pairs = []
+    for new in claims:
+        if not new.update:
+            continue
+        for old in claims:
+            if (old is not new and not old.update and same_people(old, new) and old.count != new.count
+                    and _speaker(old.claimant) in ("", _speaker(new.claimant))):
+                old.superseded = True
+                pairs.append((old, new))
+    return pairs
+
+
+def _speaker(claimant: str | None) -> str:
+    """A claimant folded for comparison ('' for none)."""
+    return " ".join((claimant or "").casefold().split())
 
 
 def _find_total(found: list[Found], i: int) -> int | None:
@@ -764,62 +790,3 @@ def _find_total(found: list[Found], i: int) -> int | None:
         return None
     same_claimant = [j for j in earlier if found[j].claim.claimant == part.claim.claimant]
     return (same_claimant or earlier)[-1]
-
-
-def _bound(f: Found) -> int | None:
-    """The least number a bound claim allows: 'more than 50' -> 51, 'at least 8' -> 8; None when not a bound."""
-    count = f.claim.count or 0
-    return {"more_than": count + 1, "at_least": count}.get(f.claim.qualifier)
-
-
-def _lowest(claims: Sequence[Found]) -> int:
-    """The lowest credible figure among claims about the same people.
-
-    A headline rounds: "Over 50 dead" above a body's "51 killed" restates the 51, so a
-    headline or caption bound that a body figure satisfies is not taken as a lower toll.
-    A bound in the body ("at least seven soldiers") is a claim of its own.
-    """
-    exact = [f.claim.count or 0 for f in claims if _bound(f) is None and f.claim.field == "text"]
-
-    def restated(f: Found) -> bool:
-        bound = _bound(f)
-        return f.claim.field != "text" and bound is not None and any(n >= bound for n in exact)
-
-    credible = [f.claim.count or 0 for f in claims if not restated(f)]
-    return min(credible or [f.claim.count or 0 for f in claims])
-
-
-@dataclass(frozen=True)
-class Toll:
-    """An event's death toll under DESIGN.md's rules."""
-
-    fatalities: int
-    low: int | None
-    high: int | None
-    reason: str
-
-
-def tally(found: Sequence[Found]) -> Toll:
-    """Conservative, low and high death tolls: lowest claim per group, groups add, parts never add."""
-    live = [f for f in found if f.claim.kind == "killed" and not f.is_part and not f.claim.superseded]
-    if not live:
-        return Toll(0, None, None, "no deaths reported")
-    numeric = [f for f in live if f.claim.count is not None]
-    if not numeric:
-        code = min(int(f.extras.get("vague_code", "10")) for f in live)
-        return Toll(code, code, code, f"only vague figures: coded {code} as ACLED codes them")
-    general = [f for f in numeric if f.group == "all"]
-    by_group: dict[str, list[Found]] = {}
-    for f in numeric:
-        if f.group != "all":
-            by_group.setdefault(f.group, []).append(f)
-    group_low = sum(_lowest(fs) for fs in by_group.values())
-    group_high = sum(max(f.claim.count_high or f.claim.count or 0 for f in fs) for fs in by_group.values())
-    lows = [_lowest(general)] if general else []
-    highs = [max(f.claim.count_high or f.claim.count or 0 for f in general)] if general else []
-    if by_group:
-        lows.append(group_low)
-        highs.append(group_high)
-    low, high = min(lows), max(highs)
-    reason = f"lowest of {len(numeric)} figure(s) over {len(by_group) or 1} group(s)"
-    return Toll(low, low, max(high, low), reason)

@@ -281,7 +281,7 @@ def _open_store(args: argparse.Namespace):
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     """Extract and store documents; exit non-zero only when nothing at all was read."""
-    from sitrep.store import ingest_documents
+    from sitrep.service import ingest_documents
 
     progress = Progress(show=_batchy(args.inputs))
     with _open_store(args) as store, _runner(args) as make:
@@ -445,7 +445,7 @@ def _claim_line(i: int, claim) -> str:
 
 def cmd_reprocess(args: argparse.Namespace) -> int:
     """Re-extract stored documents of another extractor version (or all) and replace their reports."""
-    from sitrep.store import reprocess
+    from sitrep.service import reprocess
 
     progress = Progress(show=True)
     with _open_store(args) as store, _runner(args) as make:
@@ -464,7 +464,8 @@ def cmd_watch(args: argparse.Namespace) -> int:
     from sitrep import feeds
     from sitrep.model import InputError, Problem
     from sitrep.pipeline import Extractor
-    from sitrep.store import FeedItems, StoreError, ingest_documents
+    from sitrep.service import FeedItems, ingest_documents
+    from sitrep.store import StoreError
 
     try:
         every = feeds.parse_interval(args.every)

@@ -363,7 +363,7 @@ def _target(draft: Draft) -> ActorMention | None:
 
 def victims_of(draft: Draft) -> str:
     """Who was hit: 'civilians', 'armed' or '' — from the counted people and the actors named."""
-    groups = {c.group for c in draft.claims if c.claim.kind in ("killed", "injured", "abducted")}
+    groups = {c.claim.group for c in draft.claims if c.claim.kind in ("killed", "injured", "abducted")}
     if groups & {"state_forces", "armed_groups"}:
         return "armed"
     # people counted by an unlisted noun (a driver, a Palestinian, two brothers) are civilians

@@ -1,13 +1,17 @@
 """Stage 9: reports of one incident become one event.
 
-Within a document (`merge_within`), two events from different articles merge when they have the
-same event type and sub-event type, places within a few kilometres, and the same date.
-Across documents (`cluster`), reports become one `MergedEvent` when they have the same event
-type with compatible sub-types, dates within a day, the same place (a few km apart, or the same
-named district or province) and compatible actors. Events are the connected components of
-these links over all reports, so the same reports give the same events and ids in any order.
-A merged event keeps every report with its claims, says why each report joined, marks a
-claimant's older figure superseded by its newer one, and recomputes low and high tolls.
+One link rule (`link_events`) decides whether two typed events report one incident: the same
+event type with compatible sub-types, dates within a day, the same place (a few km apart, or
+the same named district or province) and compatible actors. Related reports are read as their
+relation allows: two articles of one page date alike (the same day, or both undated), and republished copies of one story (`Report.copy_of`) tell the same "Monday" and the same
+place, so a date or a place that one copy lacks does not keep them apart.
+
+Within a document (`merge_within`), events of different articles that link become one. Across
+documents (`cluster`), reports become one `MergedEvent`: the connected components of the links
+over all reports, so the same reports give the same events and ids in any order; a merged event
+never holds two reports of one document (the document already decided they differ). The toll
+of a merged event is `tolls.toll` over the claims of all its reports, after marking the figures
+a claimant's newer one replaces: the same claims give the same toll however they arrived.
 """
 
 from __future__ import annotations
@@ -16,32 +20,25 @@ import dataclasses
 import datetime as dt
 import hashlib
 import itertools
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Literal
 
-from sitrep import claims as claims_stage
+from sitrep import tolls
+from sitrep.claims import same_people, supersede_updates
 from sitrep.geo import distance_km
-from sitrep.model import Actor, Claim, Event, Location, MergedEvent, Report
+from sitrep.model import Actor, Event, Location, MergedEvent, Report
 
 SAME_PLACE_KM = 10.0
-
-
-def same_incident(a: Event, b: Event) -> bool:
-    """Whether two typed events from different articles report one incident."""
-    if a.article == b.article or a.event_type is None or a.event_type != b.event_type:
-        return False
-    if a.sub_event_type != b.sub_event_type or a.date.date != b.date.date or a.date.date is None:
-        return False
-    if a.location is None or b.location is None:
-        return False
-    km = distance_km(a.location, b.location)
-    return km is not None and km <= SAME_PLACE_KM
+# How two reports are related: apart (different stories), on one page (articles of one document),
+# or copies of one story (republished, `Report.copy_of`). Related reports tell "Monday" alike.
+Relation = Literal["apart", "page", "copies"]
 
 
 def merge_within(events: Sequence[Event]) -> list[Event]:
-    """Merge events of one document that report the same incident; the first report stays primary."""
+    """Merge events of one document's articles that report one incident; the first report stays primary."""
     out: list[Event] = []
     for event in events:
-        target = next((e for e in out if same_incident(e, event)), None)
+        target = next((e for e in out if e.article != event.article and link_events(e, event, "page")), None)
         if target is None:
             out.append(event)
             continue
@@ -51,18 +48,12 @@ def merge_within(events: Sequence[Event]) -> list[Event]:
                 claim.part_of += offset
             target.claims.append(claim)
         target.evidence += [s for s in event.evidence if s not in target.evidence]
-        target.notes.append(f"merged with the report in article {event.article}")
-        _combine_tolls(target, event)
+        supersede_updates(target.claims)
+        toll = tolls.toll(target.claims)
+        target.fatalities, target.fatalities_low, target.fatalities_high = toll.fatalities, toll.low, toll.high
+        target.notes = [n for n in target.notes if not n.startswith("fatalities: ")]
+        target.notes += [f"merged with the report in article {event.article}", f"fatalities: {toll.reason}"]
     return out
-
-
-def _combine_tolls(target: Event, other: Event) -> None:
-    """Two reports of one incident count the same people: keep the lowest and the highest toll."""
-    lows = [e.fatalities_low for e in (target, other) if e.fatalities_low is not None]
-    highs = [e.fatalities_high for e in (target, other) if e.fatalities_high is not None]
-    target.fatalities_low = min(lows) if lows else None
-    target.fatalities_high = max(highs) if highs else None
-    target.fatalities = target.fatalities_low or 0
 
 
 # --- across documents --------------------------------------------------------------------------
@@ -109,7 +100,7 @@ def date_match(a: Event, b: Event) -> str | None:
 
 def place_match(a: Location | None, b: Location | None) -> str | None:
     """Why two places are one (a few km apart, or the same named place in one admin1), or None."""
-    if a is None or b is None or country_key(a) != country_key(b) or country_key(a) is None:
+    if a is None or b is None or a.country_key != b.country_key or a.country_key is None:
         return None
     if a.precision in ("country", "region") or b.precision in ("country", "region"):
         return None
@@ -119,13 +110,6 @@ def place_match(a: Location | None, b: Location | None) -> str | None:
     if a.admin1 == b.admin1 and fold(a.name) == fold(b.name) and a.precision == b.precision:
         return f"same {a.precision or 'place'} {a.name}, {a.admin1 or a.country}"
     return None
-
-
-def country_key(location: Location | None) -> str | None:
-    """The key that bounds a merge neighbourhood: ISO2 code, else the country name."""
-    if location is None:
-        return None
-    return location.iso2 or location.country
 
 
 def _generic(actor: Actor) -> bool:
@@ -159,18 +143,39 @@ def actors_match(a: Event, b: Event) -> str | None:
     return None
 
 
-def link(a: Report, b: Report) -> str | None:
-    """Why two reports from different documents report one incident, or None when they do not."""
-    ea, eb = a.event, b.event
-    if a.document_id == b.document_id or ea.event_type is None or ea.event_type != eb.event_type:
+def link_events(a: Event, b: Event, relation: Relation = "apart") -> str | None:
+    """Why two typed events report one incident, or None; `relation` says how their reports are related."""
+    if a.event_type is None or a.event_type != b.event_type:
         return None
-    if not compatible_sub_types(ea.sub_event_type, eb.sub_event_type):
+    if not compatible_sub_types(a.sub_event_type, b.sub_event_type):
         return None
-    reasons = [date_match(ea, eb), place_match(ea.location, eb.location), actors_match(ea, eb)]
+    date = date_match(a, b)
+    if relation == "page" and _span(a) != _span(b):  # one page dates its articles alike: a day apart is another day
+        date = None
+    elif date is None and relation == "page" and _span(a) is None and _span(b) is None:
+        date = "undated, on one page"
+    elif date is None and relation == "copies" and (_span(a) is None or _span(b) is None):
+        date = "copies of one story, not both dated"
+    place = place_match(a.location, b.location)
+    if place is None and relation == "copies" and (a.location is None or b.location is None):
+        place = "copies of one story, not both placed"
+    reasons = [date, place, actors_match(a, b)]
     if any(r is None for r in reasons):
         return None
-    kind = ea.event_type if ea.sub_event_type == eb.sub_event_type else f"{ea.event_type} (compatible sub-types)"
+    kind = a.event_type if a.sub_event_type == b.sub_event_type else f"{a.event_type} (compatible sub-types)"
     return "; ".join([f"same type {kind}", *[r for r in reasons if r]])
+
+
+def story(report: Report) -> str:
+    """The story a report belongs to: the first stored copy of its document, else the document."""
+    return report.copy_of or report.document_id
+
+
+def link(a: Report, b: Report) -> str | None:
+    """Why two reports from different documents report one incident, or None when they do not."""
+    if a.document_id == b.document_id:
+        return None
+    return link_events(a.event, b.event, "copies" if story(a) == story(b) else "apart")
 
 
 def fold(name: str | None) -> str:
@@ -183,25 +188,45 @@ def event_id(report_ids: Iterable[str]) -> str:
     return "ev-" + hashlib.sha256(min(report_ids).encode("utf-8")).hexdigest()[:12]
 
 
+class _Components:
+    """Union-find over reports that never puts two reports of one document in one component."""
+
+    def __init__(self, reports: Sequence[Report]) -> None:
+        self.parent = list(range(len(reports)))
+        self.documents = [{r.document_id} for r in reports]
+
+    def root(self, i: int) -> int:
+        """The component of report i."""
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def join(self, i: int, j: int) -> bool:
+        """Join the components of i and j unless they hold reports of one document; whether they are one now."""
+        a, b = self.root(i), self.root(j)
+        if a == b:
+            return True
+        if self.documents[a] & self.documents[b]:
+            return False
+        a, b = min(a, b), max(a, b)
+        self.parent[b] = a
+        self.documents[a] |= self.documents[b]
+        return True
+
+
 def cluster(reports: Iterable[Report]) -> list[MergedEvent]:
     """Merge typed reports into events, independent of input order.
 
-    Reports linked with their actors named (or unknown) form components first. A link that takes
-    an unnamed actor ("Unidentified Armed Group") to be a named one then joins components only
-    when everything it would join names no rival actors: a report of "gunmen" is never the bridge
-    that merges a Boko Haram attack with an ISWAP attack, and when it could belong to either it
-    stays apart, saying so.
+    Reports linked with their actors named (or unknown) form components first, links taken in
+    the order of their report ids. A link that takes an unnamed actor ("Unidentified Armed
+    Group") to be a named one then joins components only when everything it would join names no
+    rival actors: a report of "gunmen" is never the bridge that merges a Boko Haram attack with an
+    ISWAP attack, and when it could belong to either it stays apart, saying so.
     """
     typed = sorted((r for r in reports if r.event.event_type), key=lambda r: r.id)
-    parent = list(range(len(typed)))
+    comps = _Components(typed)
     edges: dict[int, list[tuple[int, str]]] = {i: [] for i in range(len(typed))}
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
     assumed: list[tuple[int, int]] = []
     for i, a in enumerate(typed):
         for j in range(i + 1, len(typed)):
@@ -213,14 +238,14 @@ def cluster(reports: Iterable[Report]) -> list[MergedEvent]:
             if STANDS_IN in why:
                 assumed.append((i, j))
             else:
-                parent[root(j)] = root(i)
-    notes = _join_through_unnamed(typed, assumed, root, parent)
+                comps.join(i, j)
+    notes = _join_through_unnamed(typed, assumed, comps)
     groups: dict[int, list[int]] = {}
     for i in range(len(typed)):
-        groups.setdefault(root(i), []).append(i)
+        groups.setdefault(comps.root(i), []).append(i)
     events = []
     for members in groups.values():
-        inside = {i: [(j, why) for j, why in edges[i] if root(j) == root(i)] for i in members}
+        inside = {i: [(j, why) for j, why in edges[i] if comps.root(j) == comps.root(i)] for i in members}
         event = _merged([typed[i] for i in members], inside, members)
         event.reasons += [n for i in members for n in notes.get(i, [])]
         events.append(event)
@@ -228,7 +253,7 @@ def cluster(reports: Iterable[Report]) -> list[MergedEvent]:
 
 
 def _join_through_unnamed(typed: Sequence[Report], assumed: Sequence[tuple[int, int]],
-                          root: Callable[[int], int], parent: list[int]) -> dict[int, list[str]]:
+                          comps: _Components) -> dict[int, list[str]]:
     """Apply the links that rest on an unnamed actor, between components with no rival named actors.
 
     Decisions are taken on the components of named links alone, so the result does not depend on
@@ -236,13 +261,13 @@ def _join_through_unnamed(typed: Sequence[Report], assumed: Sequence[tuple[int, 
     """
     reach: dict[int, set[int]] = {}
     for i, j in assumed:
-        a, b = root(i), root(j)
+        a, b = comps.root(i), comps.root(j)
         if a != b:
             reach.setdefault(a, set()).add(b)
             reach.setdefault(b, set()).add(a)
     named: dict[int, set[str]] = {}
     for i, r in enumerate(typed):
-        named.setdefault(root(i), set()).update(_named_actors(r.event))
+        named.setdefault(comps.root(i), set()).update(_named_actors(r.event))
     notes: dict[int, list[str]] = {}
     clear: set[int] = set()  # components whose assumed links join no rivals
     for comp, others in reach.items():
@@ -252,15 +277,16 @@ def _join_through_unnamed(typed: Sequence[Report], assumed: Sequence[tuple[int, 
         elif not named[comp]:
             options = "; ".join(f"{typed[c].id} ({', '.join(sorted(named[c]))})" for c in together[1:])
             notes[comp] = [f"not merged with {options}: its unnamed actor could be any of them"]
-    for a in clear:
-        for b in reach[a] & clear:
-            parent[root(b)] = root(a)
+    for a in sorted(clear):
+        for b in sorted(reach[a] & clear):
+            comps.join(a, b)
     return notes
 
 
 def _named_actors(event: Event) -> set[str]:
-    """The folded names of an event's named actors."""
-    return {fold(a.name) for a in (event.actor1, event.actor2) if a is not None and not _generic(a)}
+    """The folded names of an event's named armed actors (civilians and protesters are nobody's rivals)."""
+    return {fold(a.name) for a in (event.actor1, event.actor2)
+            if a is not None and not _generic(a) and a.type not in UNARMED_TYPES}
 
 
 def _rivals(a: set[str], b: set[str]) -> bool:
@@ -277,7 +303,7 @@ def _specificity(report: Report) -> tuple:
 
 
 def _merged(members: list[Report], edges: dict[int, list[tuple[int, str]]], index: list[int]) -> MergedEvent:
-    """One event from the reports of one component, with reasons and recomputed tolls."""
+    """One event from the reports of one component, with reasons and the toll of all their claims."""
     by_index = dict(zip(index, members))
     primary_index = min(index, key=lambda i: _specificity(by_index[i]))
     primary = by_index[primary_index]
@@ -295,8 +321,8 @@ def _merged(members: list[Report], edges: dict[int, list[tuple[int, str]]], inde
                 reasons.append(f"{by_index[j].id} merged with {by_index[i].id}: {why}")
     reports = [_copy(by_index[i]) for i in order]
     reasons += supersede_across(reports)
+    toll = tolls.toll(c for r in reports for c in r.event.claims)
     e = primary.event
-    low, high = merged_toll(reports)
     return MergedEvent(
         id=event_id(r.id for r in members),
         event_type=e.event_type,
@@ -305,9 +331,9 @@ def _merged(members: list[Report], edges: dict[int, list[tuple[int, str]]], inde
         location=e.location,
         actor1=e.actor1,
         actor2=e.actor2,
-        fatalities=low or 0,
-        fatalities_low=low,
-        fatalities_high=high,
+        fatalities=toll.fatalities,
+        fatalities_low=toll.low,
+        fatalities_high=toll.high,
         reports=reports,
         reasons=reasons,
     )
@@ -319,89 +345,30 @@ def _copy(report: Report) -> Report:
     return dataclasses.replace(report, event=dataclasses.replace(report.event, claims=claims))
 
 
-def _supersede_cue(sentence: str) -> bool:
-    """Whether a sentence gives an updated figure ("the toll rose to 12")."""
-    text = sentence.lower()
-    return any(" ".join(cue) in text for cue in claims_stage.lexicon().supersede)
-
-
-def claim_group(claim: Claim) -> str:
-    """Who a claim counts, as the toll rules group people: civilians, state_forces, armed_groups, all, other:NOUN."""
-    words = fold(claim.subject).replace("-", " ").split()
-    if not words:
-        return "all"
-    groups = claims_stage.lexicon().subject_groups
-    head = words[-1]
-    return groups.get(head) or next((groups[w] for w in words[:-1] if groups.get(w, "all") != "all"),
-                                    f"other:{head.rstrip('s')}")
-
-
 def supersede_across(reports: Sequence[Report]) -> list[str]:
-    """Mark a claimant's older figure superseded by its newer one in a later report; return the reasons."""
-    notes: list[str] = []
-    live = [(r, c) for r in reports for c in r.event.claims
-            if c.kind == "killed" and c.claimant and c.part_of is None and c.count is not None]
-    for r, c in live:
-        for s, d in live:
-            if r.document_id == s.document_id or fold(c.claimant) != fold(d.claimant):
-                continue
-            if c.count == d.count or claim_group(c) != claim_group(d) or c.superseded:
-                continue
-            if _newer(s, d, r, c):
-                c.superseded = True
-                notes.append(f"{c.claimant}'s figure \"{c.as_written}\" ({r.id}) superseded by "
-                             f"\"{d.as_written}\" ({s.id}, published {s.published or 'date unknown'})")
-                break
-    return notes
+    """Mark figures that a newer one replaces across the reports of one incident; return the reasons.
 
-
-def _newer(s: Report, d: Claim, r: Report, c: Claim) -> bool:
-    """Whether claim d (in report s) is a newer figure than claim c (in report r)."""
-    if s.published and r.published and s.published != r.published:
-        return s.published > r.published
-    return _supersede_cue(d.sentence) and not _supersede_cue(c.sentence)
-
-
-def merged_toll(reports: Sequence[Report]) -> tuple[int | None, int | None]:
-    """Low and high death tolls over every report's live claims (DESIGN.md's toll rules).
-
-    Reports of one incident count the same people: per group, different claims conflict
-    (lowest / highest); different groups add; breakdowns and superseded figures never count.
-    A single report keeps its own toll, which may rest on rules a bare claim cannot show.
+    An update ("the toll rose to 12") supersedes the same claimant's other figures wherever they
+    were reported (`claims.supersede_updates`); of two figures of the same people from one
+    claimant in documents published on different days, the later one stands.
     """
-    if len(reports) == 1:
-        e = reports[0].event
-        if not any(c.superseded for c in e.claims if c.kind == "killed"):
-            return e.fatalities_low, e.fatalities_high
-    live = [c for r in reports for c in r.event.claims
-            if c.kind == "killed" and c.part_of is None and not c.superseded and c.count is not None]
-    if not live:
-        lows = [r.event.fatalities_low for r in reports if r.event.fatalities_low is not None]
-        highs = [r.event.fatalities_high for r in reports if r.event.fatalities_high is not None]
-        return (min(lows) if lows else None), (max(highs) if highs else None)
-    by_group: dict[str, list[Claim]] = {}
-    for c in live:
-        by_group.setdefault(claim_group(c), []).append(c)
-    general = by_group.pop("all", [])
-    lows: list[int] = [_lowest(general)] if general else []
-    highs: list[int] = [max(c.count_high or c.count or 0 for c in general)] if general else []
-    if by_group:
-        lows.append(sum(_lowest(cs) for cs in by_group.values()))
-        highs.append(sum(max(c.count_high or c.count or 0 for c in cs) for cs in by_group.values()))
-    low = min(lows)
-    return low, max(max(highs), low)
-
-
-def _lowest(claims: Sequence[Claim]) -> int:
-    """The lowest credible figure: a headline bound that a body figure satisfies restates it."""
-    exact = [c.count or 0 for c in claims if c.field == "text" and c.qualifier not in ("at_least", "more_than")]
-
-    def bound(c: Claim) -> int | None:
-        return {"more_than": (c.count or 0) + 1, "at_least": c.count or 0}.get(c.qualifier)
-
-    def restated(c: Claim) -> bool:
-        b = bound(c)
-        return c.field != "text" and b is not None and any(n >= b for n in exact)
-
-    credible = [c.count or 0 for c in claims if not restated(c)]
-    return min(credible or [c.count or 0 for c in claims])
+    where = {id(c): r for r in reports for c in r.event.claims}
+    claims = [c for r in reports for c in r.event.claims]
+    before = {id(c) for c in claims if c.superseded}
+    pairs = supersede_updates(claims)
+    dated = [c for c in claims if c.claimant and where[id(c)].published]
+    for old, new in itertools.permutations(dated, 2):
+        if (fold(old.claimant) == fold(new.claimant) and same_people(old, new) and old.count != new.count
+                and where[id(new)].published > where[id(old)].published):  # type: ignore[operator]
+            old.superseded = True
+            pairs.append((old, new))
+    notes: list[str] = []
+    for old, new in pairs:
+        if id(old) in before:
+            continue
+        before.add(id(old))
+        r, s = where[id(old)], where[id(new)]
+        who = f"{old.claimant}'s figure" if old.claimant else "an unattributed figure"
+        notes.append(f"{who} \"{old.as_written}\" ({r.id}) superseded by "
+                     f"\"{new.as_written}\" ({s.id}, published {s.published or 'date unknown'})")
+    return notes

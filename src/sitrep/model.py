@@ -142,6 +142,16 @@ class Actor:
 
 
 @dataclass(frozen=True)
+class Toll:
+    """A death toll under DESIGN.md's rules (computed by `sitrep.tolls`), with why."""
+
+    fatalities: int
+    low: int | None
+    high: int | None
+    reason: str = ""
+
+
+@dataclass(frozen=True)
 class Location:
     """A place resolved against GeoNames."""
 
@@ -153,6 +163,11 @@ class Location:
     lon: float | None
     geonames_id: int | None
     precision: PlacePrecision | None
+
+    @property
+    def country_key(self) -> str | None:
+        """The key that bounds a merge neighbourhood: the ISO2 code, else the country name."""
+        return self.iso2 or self.country
 
     def to_dict(self) -> dict[str, Any]:
         """The contract's location object."""
@@ -188,6 +203,11 @@ class Claim:
     superseded: bool = False
     article: int = 0
     sentence_start: int = 0  # offset of the sentence in the field, for grouping
+    # what the toll rule needs, read once by `claims` so that nothing downstream re-derives it:
+    group: str = "all"  # who is counted: civilians / state_forces / armed_groups / all (people in general) / other:NOUN
+    update: bool = False  # given as a newer figure ("the toll rose to 12"): it supersedes older ones
+    coded: int | None = None  # the count ACLED's codebook gives a vague figure ("dozens"), or a note's stated toll
+    stated: bool = False  # an ACLED note states the toll outright ("Fatalities coded as 3"): it decides the toll
 
     def to_dict(self) -> dict[str, Any]:
         """The contract's claim object."""

@@ -5,7 +5,8 @@
 3. nlp     — parse every headline, caption and body with one spaCy pipeline, in batches (`sitrep.nlp`).
 4. actors  — find and normalise actors in each sentence (`sitrep.actors`).
 5. events  — find event triggers and group an article's sentences into events (`sitrep.events`).
-6. claims  — read casualty claims with their claimants; link breakdowns; tally tolls (`sitrep.claims`).
+6. claims  — read casualty claims with their claimants; link breakdowns (`sitrep.claims`); the toll
+              of each event from its claims (`sitrep.tolls`).
 7. dates   — resolve each event's date against the article's anchor (`sitrep.dates`).
 8. geo     — resolve place mentions against GeoNames (`sitrep.geo`).
 9. merge   — join reports of one incident within a document (`sitrep.merge`).
@@ -22,11 +23,11 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span
 
 from sitrep import claims as claims_stage
-from sitrep import acled, dates, events, geo, merge, nlp
+from sitrep import acled, dates, events, geo, merge, nlp, tolls
 from sitrep.actors import ActorBook, ActorMention
 from sitrep.clean import clean
 from sitrep.ingest import detect_language
-from sitrep.model import Article, Document, Event, Field, InputError, Location, Result
+from sitrep.model import Article, Claim, Document, Event, Field, InputError, Location, Result
 
 FIELDS: tuple[Field, ...] = ("headline", "caption", "text")
 CHUNK = 32  # documents parsed together in one nlp.pipe stream
@@ -157,13 +158,15 @@ class Extractor:
             drafts.insert(0, events.Draft(parsed.index, [f for f in facts if f.field == "text"][:1] or facts[:1]))
         main = next((d for d in drafts if d.family or label), None)
         lead = next((f for f in facts if f.field == "text"), None)
-        coded = acled.coded_fatalities(art.text)
+        stated = acled.stated_toll(art.text)
+        stated_claim = (claims_stage.stated_claim(parsed.docs["text"], stated[1], stated[2], stated[0], parsed.index)
+                        if stated is not None and "text" in parsed.docs else None)
         caption_draft = next((d for d in drafts if any(s.field == "caption" for s in d.sentences)), None)
         if caption_draft is None:
             caption_draft = next((d for d in drafts if d.family), None)
         finished = [
             self._finish(d, anchor, shown if d is caption_draft else None, country, countries,
-                         label if d is main else None, coded if d is main else None,
+                         label if d is main else None, stated_claim if d is main else None,
                          lead if d is main else None, facts if d is main else ())
             for d in drafts
         ]
@@ -195,7 +198,7 @@ class Extractor:
         ]
 
     def _finish(self, draft: events.Draft, anchor: dates.Anchor | None, shown, country: str | None,
-                countries: Sequence[str], label: tuple[str, str] | None = None, coded: int | None = None,
+                countries: Sequence[str], label: tuple[str, str] | None = None, stated: Claim | None = None,
                 lead: events.SentenceFacts | None = None, article_facts: Sequence[events.SentenceFacts] = ()) -> Event:
         """Type, actors, place, date, claims and toll of one draft event."""
         victims = events.victims_of(draft)
@@ -203,11 +206,9 @@ class Extractor:
         claims_stage.inherit_claimants([(s.sent, s.claims) for s in draft.sentences])
         found = draft.claims
         claim_list = claims_stage.link_claims(found)
-        toll = claims_stage.tally(found)
-        if coded is not None:
-            high = max(coded, toll.high) if toll.high is not None else (coded or None)
-            toll = claims_stage.Toll(coded, coded if coded or toll.low is not None else None, high,
-                                     f"the note states the toll: {coded}")
+        if stated is not None and (stated.count or any(c.kind == "killed" for c in claim_list)):
+            claim_list.append(stated)  # "There were no fatalities" is kept where it overrides a figure read
+        toll = tolls.toll(claim_list)
         location = geo.best_place([s.places for s in draft.sentences], countries)
         if location is None and article_facts:
             # the main event's own sentences name no place: the article's places stand for it

@@ -2,7 +2,7 @@
 
 `create_app(db_url, token)` builds the app; `serve(...)` runs it. The app is thin: each endpoint
 opens (per worker thread) a `Store`, calls one of its methods and shapes the JSON with
-`export.event_dict`; ingesting runs `pipeline.Extractor` through `store.ingest_documents` in a
+`export.event_dict`; ingesting runs `pipeline.Extractor` through `service.ingest_documents` in a
 worker thread. Without a token the server is read-only. Article text is untrusted: the page
 renders it with DOM text nodes only, and every response carries a strict Content-Security-Policy.
 The page's scripts, styles and map come from installed packages (Leaflet and
@@ -35,7 +35,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sitrep import __version__, export
 from sitrep.model import EVENT_TYPES, InputError, MergedEvent
-from sitrep.store import EVENT_SORTS, TALLY_KEYS, EventFilter, Store, StoreError, ingest_documents
+from sitrep.service import ingest_documents
+from sitrep.store import EVENT_SORTS, TALLY_KEYS, EventFilter, Store, StoreError
 
 log = logging.getLogger("sitrep.web")
 

@@ -343,6 +343,6 @@ def _worker_store(url: str) -> Any:
 
 def ingest_chunk(items: Sequence[Item], url: str, force: bool = False) -> list[Any]:
     """Extract a chunk of documents and store them, in this worker process; their ingest outcomes."""
-    from sitrep.store import ingest_documents
+    from sitrep.service import ingest_documents
 
     return list(ingest_documents(_worker_store(url), items, worker_extractor, force=force))

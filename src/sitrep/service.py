@@ -1,0 +1,164 @@
+"""The one place that composes the stages with the store: extract -> syndicate -> store -> merge.
+
+`ingest_documents` (used by `sitrep ingest`, `reprocess`, `watch`, the web app's ingest and the
+Dask workers) extracts the documents not yet stored and stores each with `add`, which runs one
+transaction: replace the document, join it to the stored copies of its story (`syndication`),
+save one report per extracted event, then re-merge every report that could report the same
+incident as the new ones (`merge.cluster` over their neighbourhood, followed to a fixed point)
+and save the merged events with their tolls. The merged events are therefore always those of
+`merge.cluster` over every stored report, whatever order the documents came in.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict, deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from sitrep import __version__, merge, syndication
+from sitrep.ingest import content_id
+from sitrep.model import Document, InputError, Report, Result
+from sitrep.store import Store
+
+Outcome = Literal["stored", "updated", "unchanged", "skipped", "failed"]
+
+
+@dataclass(frozen=True)
+class IngestOutcome:
+    """What happened to one input document."""
+
+    origin: str
+    document_id: str | None
+    outcome: Outcome
+    problem: str | None = None  # why it failed or was skipped
+
+
+def add(store: Store, document: Document, result: Result, extractor_version: str = __version__,
+        force: bool = False) -> Outcome:
+    """Store one extracted document and re-merge around it, in one transaction; idempotent."""
+    digest = content_id(document.text)
+    wire = syndication.wire_origin(document.text)
+    sig = syndication.signature(result.body() or document.text)
+    bands = syndication.band_keys(sig)
+    reports = _reports(document, result, extractor_version, wire)
+
+    def write() -> Outcome:
+        old = store.stored_version(document.id)
+        if old == (digest, extractor_version) and not force:
+            return "unchanged"
+        seeds = store.remove_document(document.id)
+        store.put_document(document, result, digest, extractor_version, wire, sig.to_hex(), bands)
+        seeds |= _join_copies(store, document.id, sig, bands)
+        for report in reports:
+            store.put_report(report)
+        remerge(store, seeds | {r.id for r in reports if r.event.event_type})
+        return "skipped" if result.skipped else "updated" if old else "stored"
+
+    return store.transaction(write)
+
+
+def _reports(document: Document, result: Result, version: str, wire: str | None) -> list[Report]:
+    """One report per extracted event; the wire the story credits is its source, else the outlet."""
+    reports = []
+    for i, event in enumerate(result.events):
+        article = result.articles[event.article] if event.article < len(result.articles) else None
+        reports.append(Report(
+            id=f"{document.id}/{i}", document_id=document.id, event=event, source=wire or document.source,
+            url=document.url, published=(article.published if article else None) or document.published,
+            extractor_version=version, outlet=document.source,
+        ))
+    return reports
+
+
+def _join_copies(store: Store, document_id: str, sig: syndication.Signature, bands: list[str]) -> set[str]:
+    """Join a stored document to the stored copies of its story; return the typed reports of the story's copies.
+
+    Copies of one story form a group led by its smallest document id, so the group, and which
+    document leads it, do not depend on the order of arrival.
+    """
+    stories = {copy_of or other for other, signature, copy_of in store.copy_candidates(bands, document_id)
+               if syndication.similarity(sig, syndication.Signature.from_hex(signature))
+               >= syndication.DUPLICATE_THRESHOLD}
+    if not stories:
+        return set()
+    group = store.story_documents(stories) | {document_id}
+    store.set_story(group, min(group))
+    return store.document_reports(group - {document_id})
+
+
+def remerge(store: Store, seeds: set[str]) -> None:
+    """Recompute the merged events of every report that could link to the seeds, to a fixed point."""
+    found: set[str] = set()
+    frontier = set(seeds)
+    while frontier:
+        found |= frontier
+        frontier = store.neighbours(frontier) - found
+    store.drop_events(store.events_of(found))
+    for event in merge.cluster(store.reports(sorted(found)).values()):
+        store.put_event(event)
+
+
+def ingest_documents(store: Store, items: Iterable[Document | InputError], extractor_factory: Callable[[], Any],
+                     chunk: int = 32, force: bool = False) -> Iterator[IngestOutcome]:
+    """Extract and store documents, skipping those already stored; one outcome per input, in order.
+
+    The extractor is made only when some document needs extracting, so re-running a finished
+    ingest is quick. Each document is committed on its own: an interrupted run keeps what it
+    stored, and running it again stores the rest.
+    """
+    extractor = None
+    batch: list[Document | InputError] = []
+
+    def flush() -> Iterator[IngestOutcome]:
+        nonlocal extractor
+        todo = [d for d in batch if isinstance(d, Document)
+                and (force or not store.is_current(d.id, content_id(d.text), __version__))]
+        done: dict[int, Result | InputError] = {}
+        if todo:
+            extractor = extractor or extractor_factory()
+            waiting: dict[str, deque[Document]] = defaultdict(deque)
+            for doc in todo:
+                waiting[doc.origin or doc.id].append(doc)
+            for out in extractor.extract_many(todo):  # a result names its document's origin, an error its source
+                key = out.source if isinstance(out, InputError) else out.origin or out.id
+                done[id(waiting[key].popleft())] = out
+        for item in batch:
+            if isinstance(item, InputError):
+                yield IngestOutcome(item.source, None, "failed", item.problem)
+            elif id(item) not in done:
+                yield IngestOutcome(item.origin, item.id, "unchanged")
+            elif isinstance(out := done[id(item)], InputError):
+                yield IngestOutcome(item.origin, item.id, "failed", out.problem)
+            else:
+                yield IngestOutcome(item.origin, item.id, add(store, item, out, force=force), out.skipped)
+
+    for item in items:
+        batch.append(item)
+        if len(batch) >= chunk:
+            yield from flush()
+            batch = []
+    if batch:
+        yield from flush()
+
+
+def reprocess(store: Store, extractor_factory: Callable[[], Any], everything: bool = False,
+              chunk: int = 32) -> Iterator[IngestOutcome]:
+    """Re-extract stored documents made by another extractor version (or all) and replace their reports."""
+    stored = store.documents(stale_for=None if everything else __version__)
+    yield from ingest_documents(store, (s.document for s in stored), extractor_factory, chunk=chunk, force=True)
+
+
+class FeedItems:
+    """The feed items `sitrep watch` has handled, kept in the store (`feeds.SeenItems`)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def seen(self, key: str) -> bool:
+        """Whether the item was handled already."""
+        return self.store.feed_item_seen(key)
+
+    def remember(self, key: str, feed: str) -> None:
+        """Record that the item was handled."""
+        self.store.remember_feed_item(key, feed)
