@@ -1,9 +1,10 @@
 """ACLED's note conventions (`data/acled_conventions.toml`): cues that state the coding outright.
 
 ACLED's notes sometimes say how they were coded: a label before the note ("Property
-destruction: On 17 March 2022, …"), "(coded as X)", "Fatalities coded as 3", "There were no
-fatalities". The extractor reads them like any other wording; `strip_cues` removes them so
-that evaluation can measure what is read from ordinary wording.
+destruction: On 17 March 2022, …"), "(coded as X)" after an actor, "coded to X" for a place,
+"Fatalities coded as 3", "There were no fatalities". This module is the one home of those cues:
+`actors`, `geo` and the pipeline read them through it, like any other wording; `strip_cues`
+removes them so that evaluation can measure what is read from ordinary wording.
 """
 
 from __future__ import annotations
@@ -24,6 +25,9 @@ class Conventions:
     label: re.Pattern[str]
     fatalities_coded: re.Pattern[str]
     no_fatalities: re.Pattern[str]
+    coded_actor: re.Pattern[str]  # group 1: the phrase an actor was coded as
+    coded_place: re.Pattern[str]  # the coded place's name follows the match
+    coded_place_bracket: str  # a pattern to embed in geo's "A (coded to B) (C, D)" pattern
 
 
 @lru_cache(maxsize=1)
@@ -38,6 +42,9 @@ def conventions() -> Conventions:
         label=re.compile(rf"^\s*({names})\s*:\s*", re.I),
         fatalities_coded=re.compile(raw["fatalities_coded"], re.I),
         no_fatalities=re.compile(raw["no_fatalities"], re.I),
+        coded_actor=re.compile(raw["coded_actor"], re.I),
+        coded_place=re.compile(raw["coded_place"]),
+        coded_place_bracket=raw["coded_place_bracket"],
     )
 
 

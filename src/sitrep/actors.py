@@ -34,6 +34,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from sitrep import acled
 from sitrep.model import ACTOR_TYPES, Actor
 
 __all__ = ["ActorMention", "ActorBook", "acled_name", "normalise", "ROLES"]
@@ -220,15 +221,7 @@ _RANKS = frozenset("brig gen col lt maj capt cpt sgt adm cmdr cdr dr mr mrs ms r
 _MODIFIERS = frozenset("unidentified unknown suspected presumed alleged".split())
 
 _STATE_TYPES = ("State forces",)
-# "(coded as X)" / "[coded as X]" in ACLED's notes, and how far before it the coded phrase may end
-# and the same for a perpetrator named with doubt: "armed men (assumed Darfur communal militia)",
-# "'terrorists' (suspected to be JNIM)"
-_CODED_AS_RE = re.compile(
-    r"[(\[]\s*(?:(?:coded|coding|identified) as|(?:assumed|suspected|presumed|believed|thought|said)(?: to be)?"
-    r"|(?:likely|probably|possibly|reportedly|allegedly)(?: by)?)\s+([^()\[\]]{1,80}?)\s*[)\]]",
-    re.IGNORECASE,
-)
-_CODED_REACH = 40
+_CODED_REACH = 40  # how far before an ACLED "(coded as X)" bracket the coded phrase may end
 _PROTEST_PARTICIPLES = {"protesting": "protesters", "demonstrating": "protesters", "striking": "protesters",
                         "marching": "protesters", "rallying": "protesters", "rioting": "rioters"}
 _BRACKET_GAP_RE = re.compile(r" ?\(")
@@ -573,7 +566,7 @@ class ActorBook:
         just before the bracket takes the coded actor (a bare class noun keeps the outer mention's
         country); the bracketed mention itself is dropped."""
         result = list(out)
-        for cue in _CODED_AS_RE.finditer(text):
+        for cue in acled.conventions().coded_actor.finditer(text):
             inner = [m for m in result if m.start >= cue.start(1) and m.end <= cue.end(1)]
             if not inner:
                 continue

@@ -28,6 +28,7 @@ from functools import cache
 from pathlib import Path
 from typing import ClassVar
 
+from sitrep import acled
 from sitrep.model import Location, PlacePrecision
 
 INDEX_FORMAT = 6  # bump when the index schema or the key function changes
@@ -920,7 +921,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "cue_next": re.compile(rf"\s+(?P<cue>(?i:{hint_words}))(?![\w-])"),
         "cue_tail": re.compile(rf"(?<!\s)\s+(?P<cue>{hint_words})$", re.IGNORECASE),
         "paren": re.compile(
-            r"\s*(?:\(coded to [^()]*(?:\([^()]*\))?[^()]*\)\s*)?\((?P<inner>[^()]{2,120})\)"
+            rf"\s*(?:{acled.conventions().coded_place_bracket}\s*)?\((?P<inner>[^()]{{2,120}})\)"
         ),
         "comma": re.compile(
             rf",\s+(?P<name>{_NAME}(?:\s+(?:{hint_words}))?)(?=\s*[.;)]|\s*,\s+(?:and\s+)?[a-z]|\s*$)"
@@ -932,12 +933,6 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         # "captured Starohnativka, Donetsk." / "near Irpin, Kyiv region;": a town, then its province, ending a clause
         "town_comma": re.compile(
             rf"(?<=[a-z] )(?P<name>{_NAME}),\s+(?P<prov>{_NAME})(?:\s+(?:{hint_words}))?(?=\s*(?:[.;(]|$|,\s+(?:and\s+)?[a-z]))"
-        ),
-        # "coded to X", "location coded as X", "coded to the nearby urban center, X": where the note is coded
-        "coded": re.compile(
-            r"(?i:coded\s+to|(?:location|locality|village|town)\s+(?:is\s+|was\s+)?coded\s+as)\s+(?:the\s+)?"
-            r"(?:(?i:nearby|nearest|closest)\s+)?"
-            r"(?:(?i:urban\s+cent(?:er|re)|town|village|city|location|locality)\s*,?\s+)?"
         ),
     }
 
@@ -1064,7 +1059,7 @@ def find_place_mentions(text: str, entities: Sequence[tuple[int, int, str]] = ()
     for start, end, label in entities:
         if label in PLACE_LABELS:
             add(3, _make(text, start, end))
-    for m in p["coded"].finditer(text):
+    for m in acled.conventions().coded_place.finditer(text):
         name = re.compile(_NAME).match(text, m.end())
         if name:
             add(0, _make(text, name.start(), name.end()))
@@ -1187,7 +1182,7 @@ def places_in(gaz: Gazetteer, text: str, entities: Sequence[tuple[int, int, str]
     """Places a sentence names, resolved, in order; origins ('fighters from Iraq') left out."""
     out: list[Location] = []
     covered: list[tuple[int, int]] = []  # the "(B, C)" of a resolved "A (B, C)": A already used them
-    coded_ends = {m.end() for m in _patterns()["coded"].finditer(text)}
+    coded_ends = {m.end() for m in acled.conventions().coded_place.finditer(text)}
     dateline = DATELINE.match(text)
     for mention in find_place_mentions(text, entities):
         if dateline and mention.start < dateline.end():
