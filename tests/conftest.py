@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,15 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "data"
 SEED = ROOT / "examples" / "seed_news_dump.txt"
+CI = os.environ.get("CI") == "true"
+# Commands run in this process unless a test is about worker processes (a pool takes seconds to start).
+os.environ.setdefault("SITREP_WORKERS", "0")
+
+
+def needs_shared_data(*paths: Path) -> pytest.MarkDecorator:
+    """Skip a test whose shared dev data is missing, except under CI=true, where that must fail it instead."""
+    missing = [str(p) for p in paths or (SHARED,) if not p.exists()]
+    return pytest.mark.skipif(bool(missing) and not CI, reason=f"shared data not found: {', '.join(missing)}")
 
 
 @pytest.fixture(scope="session")
@@ -133,7 +143,7 @@ def pg_server():
         server.remove()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)])
 def db_url(request, tmp_path):
     """A fresh, empty database URL: a SQLite file, or a new database on the session's PostgreSQL server."""
     if request.param == "sqlite":

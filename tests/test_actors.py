@@ -80,6 +80,32 @@ def test_every_entry_has_an_acled_type(book: ActorBook) -> None:
         assert entry.type is None and entry.role == "source", name
 
 
+def _word_lists(table: dict[str, object], prefix: str = "") -> list[tuple[str, object]]:
+    """Every list of a TOML table, named by its dotted path."""
+    found: list[tuple[str, object]] = []
+    for name, value in table.items():
+        if isinstance(value, dict):
+            found += _word_lists(value, f"{prefix}{name}.")
+        else:
+            found.append((prefix + name, value))
+    return found
+
+
+GRAMMAR_LISTS = _word_lists(tomllib.loads(_data("actors_grammar.toml")))
+
+
+def test_actors_grammar_has_the_tables_the_modules_load() -> None:
+    assert {name.split(".")[0] for name, _ in GRAMMAR_LISTS} == {"lexicon", "compose"}
+
+
+@pytest.mark.parametrize(("name", "words"), GRAMMAR_LISTS, ids=[name for name, _ in GRAMMAR_LISTS])
+def test_actors_grammar_word_list(name: str, words: object) -> None:
+    """Each list of actors_grammar.toml is non-empty, of non-empty strings, without duplicates."""
+    assert isinstance(words, list) and words, name
+    assert all(isinstance(w, str) and w and w == w.strip() for w in words), name
+    assert len(words) == len(set(words)), name
+
+
 def test_countries_table(book: ActorBook) -> None:
     lines = [ln for ln in _data("actors_countries.tsv").splitlines() if ln.strip() and not ln.startswith("#")]
     rows = list(csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE))

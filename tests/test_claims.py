@@ -238,3 +238,15 @@ def test_same_paragraph_figure_inherits_the_source_but_not_across_paragraphs(nlp
 ])
 def test_clean_name_drops_articles_places_of_base_and_relative_clauses(written, name):
     assert clean_name(written) == name
+
+
+@pytest.mark.parametrize("name", ["after_fillers", "before_fillers", "intransitive_death", "pronoun_subjects"])
+def test_claims_grammar_word_lists_load_every_entry(name):
+    import tomllib
+    from importlib import resources
+
+    from sitrep.claims import lexicon
+
+    words = tomllib.loads(resources.files("sitrep.data").joinpath("claims_lexicon.toml").read_text("utf-8"))["grammar"][name]
+    assert words and len(set(words)) == len(words) and all(w and w == w.strip().lower() for w in words)
+    assert getattr(lexicon(), name) == frozenset(words)

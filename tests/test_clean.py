@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from checks import examples
+from conftest import needs_shared_data
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -19,7 +20,7 @@ from sitrep.model import Article, Document
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"  # the shared data beside the checkout
 DEV = DATA / "articles_dev"
-needs_data = pytest.mark.skipif(not (DATA / "seed_news_dump.txt").exists(), reason="shared data not found")
+needs_data = needs_shared_data(DATA / "seed_news_dump.txt")
 
 BOILERPLATE = [
     "16x9 Image",

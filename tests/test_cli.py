@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import subprocess
@@ -92,6 +93,7 @@ def test_non_english_document_is_reported_and_skipped(tmp_path, capsys):
     assert "not English" in err
 
 
+@pytest.mark.slow
 def test_console_script_reads_stdin():
     exe = Path(sys.executable).with_name("sitrep")
     proc = subprocess.run([str(exe), "extract", "--format", "jsonl", "--published", "2024-05-10", "-"],
@@ -133,3 +135,88 @@ def test_ingest_then_export_acled_csv_and_geojson(tmp_path, capsys):
     features = json.loads((tmp_path / "e.geojson").read_text("utf-8"))["features"]
     assert len(features) == 1 and features[0]["geometry"]["type"] == "Point"
     assert run(capsys, "export", "--db", db, "--format", "parquet")[0] == 2  # binary needs -o
+
+
+# --- merged events: `sitrep events` and `sitrep show` ------------------------------------------------------
+
+
+def stored_events(db: str) -> None:
+    """Two reports of one clash at Kismayo (different sources and tolls) and one report with no place or date."""
+    from sitrep import service, tolls
+    from sitrep.model import Actor, Article, Claim, DateResolution, Document, Event, Location, Result
+    from sitrep.store import Store
+
+    kismayo = Location("Kismayo", "Jubbada Hoose", "Somalia", "SO", -0.35817, 42.54536, 55671, "town")
+    shabaab = Actor("Al Shabaab", "Rebel group", "Somalia")
+    army = Actor("Military Forces of Somalia", "State forces", "Somalia")
+
+    def document(doc_id, place, day, count, claimant, actor2, source):
+        written = f"{count} soldiers"
+        claims = [Claim("killed", count, written, "exact", "text", 0, len(written), f"{written} were killed.",
+                        subject="soldiers", claimant=claimant, group="state_forces")] if count else []
+        text = " ".join(c.sentence for c in claims) or "Fighting was reported."
+        toll = tolls.toll(claims)
+        date = DateResolution(day, precision="day", reason="given") if day else DateResolution(None, reason="none")
+        event = Event(0, "Battles", "Armed clash", date, place, shabaab, actor2, claims, [text], toll.fatalities,
+                      toll.low, toll.high)
+        doc = Document(doc_id, text, f"test:{doc_id}", published=dt.date(2017, 9, 5), source=source,
+                       url=f"https://example.org/{doc_id}")
+        return doc, Result(doc_id, "en", [Article(None, None, text, doc.published)], [event], origin=doc.origin)
+
+    with Store.open(db) as store:
+        for args in (("a", kismayo, dt.date(2017, 9, 3), 7, "regional officials", army, "Example Wire"),
+                     ("b", kismayo, dt.date(2017, 9, 3), 26, None, army, "Other Wire"),
+                     ("c", None, None, 0, None, None, None)):
+            service.add(store, *document(*args))
+
+
+def test_events_table_and_csv_keep_their_columns_and_empty_cells(tmp_path, capsys):
+    db = str(tmp_path / "e.db")
+    stored_events(db)
+    assert run(capsys, "events", "--db", db)[1] == (
+        "id               date        event_type  sub_event_type  location  country  actor1      fatalities  reports\n"
+        "ev-d7e98967056f  2017-09-03  Battles     Armed clash     Kismayo   Somalia  Al Shabaab  7           2      \n"
+        "ev-ef7346218d4b              Battles     Armed clash                        Al Shabaab  0           1      \n")
+    assert run(capsys, "events", "--db", db, "--format", "csv")[1] == (
+        "id,date,event_type,sub_event_type,location,admin1,country,actor1,actor2,fatalities,fatalities_low,"
+        "fatalities_high,reports\n"
+        "ev-d7e98967056f,2017-09-03,Battles,Armed clash,Kismayo,Jubbada Hoose,Somalia,Al Shabaab,"
+        "Military Forces of Somalia,7,7,26,2\n"
+        "ev-ef7346218d4b,,Battles,Armed clash,,,,Al Shabaab,,0,,,1\n")
+    assert run(capsys, "events", "--db", db, "--country", "Kenya")[1] == "no events match\n"
+    (event,) = json.loads(run(capsys, "events", "--db", db, "--format", "json", "--limit", "1")[1])
+    assert [r["source"] for r in event["reports"]] == ["Example Wire", "Other Wire"] and event["reasons"]
+
+
+def test_show_prints_the_toll_each_report_its_claims_and_why_merged(tmp_path, capsys):
+    from sitrep import __version__
+
+    db = str(tmp_path / "s.db")
+    stored_events(db)
+    out = run(capsys, "show", "--db", db, "ev-d7e98967056f")[1].splitlines()
+    assert out[:-1] == [
+        "event ev-d7e98967056f: Battles / Armed clash",
+        "   when: 2017-09-03   where: Kismayo, Jubbada Hoose, Somalia",
+        "   who: Al Shabaab vs Military Forces of Somalia",
+        "   fatalities: 7 (low 7, high 26)",
+        "   2 report(s) from 2 independent stories:",
+        f"-- report a/0  source: Example Wire  published: 2017-09-05  extractor {__version__}",
+        "   url: https://example.org/a",
+        "   Battles / Armed clash, 2017-09-03, Kismayo, fatalities 7",
+        '   #0 killed: "7 soldiers" — regional officials (text 0–10)',
+        f"-- report b/0  source: Other Wire  published: 2017-09-05  extractor {__version__}",
+        "   url: https://example.org/b",
+        "   Battles / Armed clash, 2017-09-03, Kismayo, fatalities 26",
+        '   #0 killed: "26 soldiers" — unattributed (text 0–11)',
+        "why merged:",
+    ]
+    assert out[-1].startswith("   b/0 merged with a/0: ")
+    assert run(capsys, "show", "--db", db, "ev-ef7346218d4b")[1] == (
+        "event ev-ef7346218d4b: Battles / Armed clash\n"
+        "   when: date unknown   where: place unknown\n"
+        "   who: Al Shabaab\n"
+        "   fatalities: 0\n"
+        "   1 report(s) from 1 independent story:\n"
+        f"-- report c/0  source: unknown  published: 2017-09-05  extractor {__version__}\n"
+        "   url: https://example.org/c\n"
+        "   Battles / Armed clash, date unknown, place unknown, fatalities 0\n")

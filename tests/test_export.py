@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sitrep import export
-from sitrep.model import Actor, Claim, DateResolution, Event, Location, MergedEvent, Report
+from sitrep.model import Actor, Claim, DateResolution, Event, EventSummary, Location, MergedEvent, Report
 
 
 def test_jsonl_is_one_line_per_document_and_valid_json(extract):
@@ -316,3 +316,45 @@ def test_acled_csv_of_an_extracted_event(extract):
     assert row["event_date"] == "2024-05-07" and row["fatalities"] == "4"
     assert row["iso"] == "566" and row["event_id_cnty"].startswith("NGA")
     assert json.loads(row["claims"])[0]["claimant"] == "police"
+
+
+def test_export_rows_are_built_from_the_event_dict():
+    fields = export.event_dict(_merged())
+    flat, acled = export.flat_row(fields), export.acled_row(fields, timestamp=0)
+    claims = [{"report": r["id"], "source": r["source"], "url": r["url"], **c}
+              for r in fields["reports"] for c in r["event"]["claims"]]  # fmt: skip
+    assert json.loads(flat["claims"]) == json.loads(acled["claims"]) == claims
+    assert (flat["id"], flat["date"], flat["location"], flat["fatalities_high"]) == (
+        fields["id"], fields["date"], fields["location"]["name"], fields["fatalities_high"])
+    assert (acled["sitrep_event_id"], acled["event_date"], acled["report_count"]) == (fields["id"], "2024-11-20", 2)
+    assert export.flat_row(fields, dates=True)["date"] == dt.date(2024, 11, 20)
+
+
+def test_summary_dict_is_the_event_dict_without_reports_with_their_count_and_sources():
+    event = _merged()
+    summary = EventSummary(
+        event.id, event.event_type, event.sub_event_type, event.date, event.location, event.actor1, event.actor2,
+        event.fatalities, event.fatalities_low, event.fatalities_high, report_count=2, independent_reports=2,
+        sources=("AFP", "Reuters"), reasons=("same place and day",),
+    )  # fmt: skip
+    expected = {k: v for k, v in export.event_dict(event).items() if k != "reports"}
+    expected |= {"report_count": 2, "sources": ["AFP", "Reuters"]}
+    got = export.summary_dict(summary)
+    assert got == expected and list(got) == list(expected)
+
+
+def test_event_text_tells_each_report_with_its_claims_and_why_merged():
+    event = _merged()
+    event.reports[1].copy_of, event.reports[1].outlet = "doc-a", "example.net"
+    event.reports[1].event.claims[0].part_of = 0
+    lines = export.event_text(export.event_dict(event)).splitlines()
+    assert lines[:5] == [
+        "event doc-a/0: Explosions/Remote violence / Air/drone strike",
+        "   when: 2024-11-20   where: Tadmur, Homs, Syria",
+        "   who: Israel vs Civilians (Syria)",
+        "   fatalities: 36 (low 36, high 71)",
+        "   2 report(s) from 1 independent story:",
+    ]
+    assert "-- report doc-b/0  source: Reuters via example.net  published: unknown  extractor   (a copy of doc-a)" in lines
+    assert '   #0 killed: "36 people" — Syria\'s defense ministry [part of #0] (text 26–35)' in lines
+    assert lines[-2:] == ["why merged:", "   same place and day"]

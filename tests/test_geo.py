@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import math
 import multiprocessing
+import re
+import tomllib
+from collections.abc import Iterator
+from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -22,6 +26,8 @@ from sitrep.geo import (
     name_key,
     places_in,
 )
+from sitrep.geo.mentions import _name
+from sitrep.geo.words import cues, demonyms
 from sitrep.model import Location
 
 
@@ -439,3 +445,53 @@ def test_a_wire_dateline_is_where_the_story_was_filed_not_the_place(gaz: Gazette
 def test_the_target_of_an_attack_is_a_place(gaz: Gazetteer) -> None:
     text = "Israeli air strikes on Palmyra killed at least 36 people on Wednesday, Syria's defence ministry said."
     assert [p.name for p in places_in(gaz, text, [], ["SY"])][:1] == ["Tadmur"]
+
+
+# ---------------------------------------------------------------- word tables (data/geo_cues.toml, geo_demonyms.tsv)
+
+GEO_CUES = tomllib.loads(resources.files("sitrep.data").joinpath("geo_cues.toml").read_text("utf-8"))
+
+
+def _word_lists(table: dict[str, object], where: str = "") -> Iterator[tuple[str, object]]:
+    for key, value in table.items():
+        if isinstance(value, dict):
+            yield from _word_lists(value, f"{where}{key}.")
+        else:
+            yield f"{where}{key}", value
+
+
+@pytest.mark.parametrize(("where", "words"), list(_word_lists(GEO_CUES)), ids=[w for w, _ in _word_lists(GEO_CUES)])
+def test_geo_cues_every_list_loads(where: str, words: object) -> None:
+    assert isinstance(words, list) and words, where
+    assert all(isinstance(w, str) and w and w == w.strip() for w in words), where
+    assert len(set(words)) == len(words), f"{where} repeats a word"
+
+
+def test_geo_cues_every_entry_reaches_the_code() -> None:
+    c = cues()
+    hint_words = [w for words in GEO_CUES["hint_words"].values() for w in words]
+    assert len(c.hint_of_word) == len(hint_words)  # no word stands for two kinds of place
+    assert set(c.before) == set(GEO_CUES["cues"]["before"])
+    assert c.origin_words == tuple(GEO_CUES["origin_words"]["words"])
+    assert c.country_parts == tuple(GEO_CUES["the_country"]["parts"])
+    assert set(GEO_CUES["kind_order"]) == {*GEO_CUES["hint_words"], "none"}
+
+
+@pytest.mark.parametrize(
+    ("written", "joiner"),
+    [(f"{a}-", "hyphen") for a in GEO_CUES["name_articles"]["hyphen"]]
+    + [(f"{a} ", "space") for a in GEO_CUES["name_articles"]["space"]]
+    + [(f"Bab {a} ", "inner") for a in GEO_CUES["name_articles"]["inner"]],
+)
+def test_geo_cues_name_articles_are_read_as_part_of_a_name(written: str, joiner: str) -> None:
+    assert re.fullmatch(_name(), f"{written}Hawa"), joiner
+
+
+def test_geo_demonyms_every_row_loads() -> None:
+    rows = [
+        line.split("\t")
+        for line in resources.files("sitrep.data").joinpath("geo_demonyms.tsv").read_text("utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    assert rows and all(len(r) == 2 and r[0].strip() and re.fullmatch(r"[A-Z]{2}", r[1]) for r in rows)
+    assert len(demonyms()) == len(rows)  # no demonym listed twice

@@ -234,3 +234,13 @@ def test_merge_an_unnamed_actor_joins_the_one_named_event_it_can_be():
     (event,) = events
     assert event.actor1.name == "Hezbollah" and any("Unidentified Armed Group (Syria) ~ Hezbollah" in why
                                                      or "Hezbollah ~ Unidentified" in why for why in event.reasons)
+
+
+def test_merge_sub_type_families_are_acled_sub_types_each_in_one_family():
+    from sitrep.merge import sub_type_families
+    from sitrep.model import EVENT_TYPES
+
+    known = {sub for subs in EVENT_TYPES.values() for sub in subs}
+    families = sub_type_families()
+    assert len(families) == 5 and all(len(f) >= 2 and f <= known for f in families)
+    assert sum(len(f) for f in families) == len(frozenset().union(*families))

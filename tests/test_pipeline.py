@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import SEED, SHARED, needs_shared_data
 
-from conftest import SEED, SHARED
 from sitrep.geo import km
 
 SEED_TEXT = SEED.read_text("utf-8")
@@ -32,7 +32,7 @@ def seed(extractor):
     return extractor.extract(Document(id="seed", text=SEED_TEXT, origin="seed"))
 
 
-@pytest.mark.skipif(EXPECTED is None, reason="shared data not present")
+@needs_shared_data(SHARED / "seed_expected.json")
 def test_seed_articles_match_the_golden_file(seed):
     assert [a.headline for a in seed.articles] == [a["headline"] for a in EXPECTED["articles"]]
     assert [a.caption for a in seed.articles] == [a["image_caption"] for a in EXPECTED["articles"]]

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
+from conftest import needs_shared_data
 from eval_gate import BASELINE, DATA, check, measure
 
 
-@pytest.mark.skipif(not DATA.exists(), reason="shared dev data not present")
+@needs_shared_data(DATA)
 def test_accuracy_on_dev_data_stays_above_floors():
     problems = check(measure(), json.loads(BASELINE.read_text("utf-8")))
     assert not problems, "\n".join(problems)

@@ -23,10 +23,10 @@ from checks import check_error, check_result
 from conftest import PgServer
 from test_store import KISMAYO, killed, report_result, snapshot, write_jsonl
 
+from sitrep import service
 from sitrep.cli import main
 from sitrep.ingest import read_inputs
 from sitrep.model import Document, InputError, Problem, Result
-from sitrep import service
 from sitrep.service import ingest_documents
 from sitrep.store import Store
 from sitrep.workers import WorkerPool
@@ -40,6 +40,7 @@ ARABIC = "قتل مسلحون خمسة أشخاص في سوق في كابول ي
 # --- time: nothing super-linear -------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_no_regular_expression_is_superlinear_on_adversarial_text():
     # A linear scan of 30,000 characters takes milliseconds; a quadratic one seconds (tests/regex_scan.py).
     try:
@@ -72,6 +73,7 @@ def pool():
         yield p
 
 
+@pytest.mark.slow
 def test_adversarial_documents_finish_well_within_their_budget(pool):
     docs = [Document(name, text, name) for name, text in ADVERSARIAL.items()]
     outcomes = list(pool.extract_many(docs))
@@ -240,6 +242,7 @@ def _pg_count(url: str):
     return count
 
 
+@pytest.mark.slow
 def test_postgresql_restarted_mid_ingest_the_ingest_resumes_and_loses_nothing(own_pg, tmp_path, extractor):
     url, jsonl = own_pg.new_database(), tmp_path / "news.jsonl"
     ids = write_jsonl(jsonl, 300)
@@ -260,6 +263,7 @@ def test_postgresql_restarted_mid_ingest_the_ingest_resumes_and_loses_nothing(ow
         assert ref.counts() == counts and snapshot(ref) == after
 
 
+@pytest.mark.slow
 def test_an_open_store_reads_again_after_a_postgresql_restart(own_pg):
     url = own_pg.new_database()
     with Store.open(url) as s:
@@ -272,6 +276,7 @@ def test_an_open_store_reads_again_after_a_postgresql_restart(own_pg):
         assert s.counts()["documents"] == 2 and s.check() == []
 
 
+@pytest.mark.slow
 def test_postgresql_gone_for_good_the_ingest_fails_cleanly_and_a_rerun_finishes(own_pg, tmp_path):
     url, jsonl = own_pg.new_database(), tmp_path / "news.jsonl"
     ids = write_jsonl(jsonl, 160)
@@ -292,6 +297,7 @@ def test_postgresql_gone_for_good_the_ingest_fails_cleanly_and_a_rerun_finishes(
         assert sorted(d.document.id for d in s.documents()) == ids and s.check() == []
 
 
+@pytest.mark.slow
 def test_disk_full_on_sqlite_is_a_clean_error_and_the_database_stays_intact(tmp_path):
     jsonl, db = tmp_path / "news.jsonl", tmp_path / "full.db"
     ids = write_jsonl(jsonl, 120)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -19,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sitrep import __version__, service, tolls
-from sitrep.model import Actor, Article, Claim, DateResolution, Document, Event, Location, Result
+from sitrep.model import Actor, Article, Claim, DateResolution, Document, Event, Location, MergedEvent, Result
 from sitrep.service import FeedItems, ingest_documents, reprocess
 from sitrep.store import EventFilter, Store, StoreLocked
 from sitrep.store.connection import PG_LOCK_KEY
@@ -220,6 +221,55 @@ def test_store_event_by_id_or_prefix(two_events):
     assert two_events.event("ev-nothing") is None
 
 
+@pytest.fixture
+def many_events(two_events, extractor):
+    """The two events, one of them told again by a second document, and a wire story run by three sites."""
+    service.add(two_events, *report_result("kis-later", KISMAYO, dt.date(2017, 9, 3),
+                                           [killed(9, "regional officials", "soldiers")],
+                                           event_type="Explosions/Remote violence", sub_type="Suicide bomb"))
+    for doc in wire_documents():
+        service.add(two_events, doc, extractor.extract(doc))
+    return two_events
+
+
+def summary_of(event: MergedEvent) -> tuple:
+    """What the summary of a fully loaded merged event holds, in EventSummary's field order."""
+    return (event.id, event.event_type, event.sub_event_type, event.date, event.location, event.actor1, event.actor2,
+            event.fatalities, event.fatalities_low, event.fatalities_high, len(event.reports),
+            event.independent_reports, tuple(sorted({r.source for r in event.reports if r.source})),
+            tuple(event.reasons))
+
+
+@pytest.mark.parametrize("filters", [
+    EventFilter(),
+    EventFilter(country="so"),
+    EventFilter(country="Kenya"),
+    EventFilter(sort="-fatalities"),
+    EventFilter(limit=2, offset=1),
+    EventFilter(offset=2),
+    EventFilter(text="AT THE BASE"),
+])
+def test_store_event_summaries_are_the_events_without_their_claims(many_events, filters):
+    summaries = many_events.event_summaries(filters)
+    fields = [tuple(getattr(s, f.name) for f in dataclasses.fields(s)) for s in summaries]
+    assert fields == [summary_of(e) for e in many_events.events(filters)]
+    everything = many_events.event_summaries()
+    assert any(s.report_count > s.independent_reports for s in everything) and any(s.reasons for s in everything)
+
+
+def test_store_event_summaries_take_two_queries_and_read_no_claims(many_events, monkeypatch):
+    statements: list[str] = []
+    run = Store._exec
+    monkeypatch.setattr(Store, "_exec", lambda self, sql, params=(): statements.append(sql) or run(self, sql, params))
+    found = many_events.event_summaries(EventFilter(limit=100))
+    assert len(found) >= 3 and len(statements) == 2
+    assert not any(table in sql for sql in statements for table in ("claims", "evidence"))
+    statements.clear()
+    wanted = [found[-1].id, "ev-nothing", found[0].id]
+    assert [s.id for s in many_events.event_summaries_of(wanted)] == [found[-1].id, found[0].id]
+    assert len(statements) == 2
+
+
 # --- merging in the store -----------------------------------------------------------------------
 
 
@@ -259,6 +309,7 @@ def test_store_toll_rose_in_a_later_article_supersedes_the_first(store, extracto
         ("idlib-thu", 8, True), ("idlib-sat", 12, False)}
 
 
+@pytest.mark.slow
 def test_store_dev_articles_merge_the_same_in_any_order(db_url, extractor, dev_documents, tmp_path):
     results = {d.id: extractor.extract(d) for d in [*dev_documents, *RETOLD]}
     docs = [*dev_documents, *RETOLD]
@@ -385,6 +436,7 @@ def sitrep_ingest(*args: str) -> subprocess.Popen:
     return subprocess.Popen([*SITREP, "ingest", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
+@pytest.mark.slow
 def test_store_kill_during_ingest_then_rerun_loses_and_duplicates_nothing(tmp_path, extractor):
     jsonl, db = tmp_path / "news.jsonl", tmp_path / "k.db"
     ids = write_jsonl(jsonl, 300)
@@ -424,6 +476,7 @@ def read(path: Path):
     return read_inputs([str(path)])
 
 
+@pytest.mark.slow
 def test_store_two_ingests_at_once_give_the_same_events_as_one(db_url, tmp_path, extractor):
     first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
     write_jsonl(first, 48)
@@ -441,6 +494,7 @@ def test_store_two_ingests_at_once_give_the_same_events_as_one(db_url, tmp_path,
         assert snapshot(ref) == together
 
 
+@pytest.mark.slow
 def test_store_malformed_jsonl_line_is_reported_and_the_rest_stored(tmp_path):
     jsonl, db = tmp_path / "news.jsonl", tmp_path / "m.db"
     ids = write_jsonl(jsonl, 6, bad_line=True)

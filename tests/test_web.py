@@ -108,6 +108,17 @@ def test_web_event_merged_from_two_articles_shows_both(client):
     assert event["reasons"] and attack["sources"] == ["Daily Monitor", "Example Wire"]
 
 
+def test_web_event_list_items_are_the_detail_without_reports_with_their_count_and_sources(client):
+    items = client.get("/api/events", params={"limit": 1000}).json()["items"]
+    for item in items:
+        detail = client.get(f"/api/events/{item['id']}").json()
+        expected = {k: v for k, v in detail.items() if k not in ("reports", "articles")}
+        expected |= {"report_count": len(detail["reports"]),
+                     "sources": sorted({r["source"] for r in detail["reports"] if r["source"]})}
+        assert item == expected and list(item) == list(expected)
+    assert any(item["reasons"] for item in items) and any(item["sources"] for item in items)
+
+
 def test_web_unknown_event_is_a_json_404(client):
     response = client.get("/api/events/no-such-event")
     assert response.status_code == 404 and response.json() == {"error": "no event 'no-such-event'"}
@@ -178,6 +189,8 @@ def test_web_ingest_stores_and_returns_the_events(writer):
     again = c.post("/api/ingest", params={"published": "2024-03-13"}, content=NEW_STORY,
                    headers={"Authorization": f"Bearer {TOKEN}"}).json()
     assert again["documents"][0]["outcome"] == "unchanged" and c.get("/api/events").json()["total"] == before + 1
+    (listed,) = c.get("/api/events", params={"text": "kaduna"}).json()["items"]
+    assert again["documents"][0]["events"] == [event] and listed == event
 
 
 def test_web_ingest_reads_jsonl(writer):
@@ -249,6 +262,7 @@ def test_web_page_and_assets_are_served_by_sitrep(client):
 # --- PostgreSQL --------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_web_api_over_postgresql_matches_sqlite(pg_server, extractor, client):
     from sitrep.ingest import read_inputs
     from sitrep.service import ingest_documents
@@ -276,6 +290,7 @@ def test_web_every_endpoint_and_serve_option_is_in_the_readme(client):
     assert options and all(o in readme for o in options) and "SITREP_TOKEN" in readme
 
 
+@pytest.mark.slow
 def test_web_sitrep_serve_answers_read_only_on_loopback(web_db, tmp_path):
     import os
     import socket

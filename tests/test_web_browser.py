@@ -13,9 +13,11 @@ from urllib.parse import parse_qs, urlparse
 
 import httpx
 import pytest
-
 from conftest import ROOT
+
 from sitrep.web import create_app
+
+pytestmark = pytest.mark.slow  # a headless browser
 
 CHROMIUM = Path(os.environ.get("SITREP_CHROMIUM", "/usr/bin/chromium"))
 # As root in a closed network: no sandbox, and none of Chromium's own background connections.

@@ -7,12 +7,14 @@ import signal
 import threading
 
 import pytest
+from test_store import snapshot
 
 from sitrep.model import Document, InputError, Problem, Result
 from sitrep.service import ingest_documents
 from sitrep.store import Store
 from sitrep.workers import IN_FLIGHT, DaskRunner, WorkerPool, chunks
-from test_store import snapshot
+
+pytestmark = pytest.mark.slow  # worker processes
 
 SHORT = ("Gunmen killed four villagers in an attack on Tuesday near Maiduguri, Borno state, police said.",
          "An air strike killed 12 people in a market in Idlib, Syria on Wednesday, a war monitor said.")

@@ -22,21 +22,6 @@ from spacy.tokens import Doc, Span, Token
 from sitrep.model import Claim, ClaimKind, Field, Qualifier
 
 NON_COUNT_ENTS = {"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL"}
-# Words that may stand between a count of people and its casualty word ("were reportedly killed").
-AFTER_FILLERS = {
-    "were", "was", "have", "has", "had", "been", "are", "is", "be", "being", "reportedly", "also", "all",
-    "later", "allegedly", "subsequently", "believed", "to", "feared", "confirmed", "reported", "said",
-    "thought", "presumed", "now", "since", "either", "both", "others", "who", "people", "other", "in",
-    "total", "were later", "among", "amongst", "the",
-}
-# Words that may stand between a casualty word and its count ("the toll rose to 12").
-BEFORE_FILLERS = {
-    "to", "at", "of", "is", "was", "has", "had", "have", "been", "reached", "rose", "risen", "climbed",
-    "stands", "stood", "now", "also", "reportedly", "allegedly", "the", "up", "another", "further",
-    "rises", "increased", "jumped", "grew", "an", "estimated", "total",
-}
-INTRANSITIVE_DEATH = {"died", "die", "dies", "perished", "drowned", "dead", "missing", "disappeared", "fled"}
-PRONOUN_SUBJECTS = {"it", "he", "she", "they", "we", "i"}
 
 
 @dataclass(frozen=True)
@@ -67,6 +52,10 @@ class Lexicon:
     toll_nouns: dict[str, ClaimKind]
     toll_verbs: frozenset[str]
     toll_injured: frozenset[str]
+    after_fillers: frozenset[str]
+    before_fillers: frozenset[str]
+    intransitive_death: frozenset[str]
+    pronoun_subjects: frozenset[str]
 
 
 def _phrases(words: Sequence[str]) -> list[tuple[str, ...]]:
@@ -111,6 +100,10 @@ def lexicon() -> Lexicon:
         toll_nouns=raw["toll_subject"]["nouns"],
         toll_verbs=frozenset(raw["toll_subject"]["verbs"]),
         toll_injured=frozenset(raw["toll_subject"]["injured"]),
+        after_fillers=frozenset(raw["grammar"]["after_fillers"]),
+        before_fillers=frozenset(raw["grammar"]["before_fillers"]),
+        intransitive_death=frozenset(raw["grammar"]["intransitive_death"]),
+        pronoun_subjects=frozenset(raw["grammar"]["pronoun_subjects"]),
     )
 
 
@@ -252,7 +245,7 @@ def _kinds_after(doc: Doc, pos: int, stop: int, lex: Lexicon) -> list[ClaimKind]
     """Casualty words following the counted people ('were killed', 'dead', 'killed and wounded')."""
     words = [t.lower_ for t in doc[pos:stop]]
     k = 0
-    while k < len(words) and k < 6 and words[k] in AFTER_FILLERS:
+    while k < len(words) and k < 6 and words[k] in lex.after_fillers:
         k += 1
     kinds: list[ClaimKind] = []
     while k < len(words):
@@ -281,7 +274,7 @@ def _kinds_before(doc: Doc, pos: int, floor: int, lex: Lexicon) -> list[ClaimKin
 
     k, skipped = len(words), 0
     # skip fillers ("the toll rose to 12"), stopping early at a phrase that ends with one ("deaths of two")
-    while k > 0 and words[k - 1] in BEFORE_FILLERS and skipped < 4 and not phrase_ending_at(k):
+    while k > 0 and words[k - 1] in lex.before_fillers and skipped < 4 and not phrase_ending_at(k):
         k, skipped = k - 1, skipped + 1
     kinds: list[ClaimKind] = []
     while k > 0:
@@ -392,8 +385,9 @@ def _no_verb_between(doc: Doc, a: int, b: int) -> bool:
     return all(not (t.pos_ in ("VERB", "AUX") and t.dep_ not in ("amod", "acl")) for t in doc[a:b]) and b - a <= 14
 
 
-def extract_sentence(sent: Span, field_name: Field, article: int, context: ClaimantContext) -> list[Found]:
-    """All claims written in one sentence."""
+def extract_sentence(sent: Span, field_name: Field, article: int, context: ClaimantContext,
+                     speaker: str | None = None) -> list[Found]:
+    """All claims written in one sentence; `speaker` (a headline's "…, police say") claims what it leaves unattributed."""
     lex = lexicon()
     doc = sent.doc
     found: list[Found] = []
@@ -452,6 +446,8 @@ def extract_sentence(sent: Span, field_name: Field, article: int, context: Claim
         if total is not None:
             found.append(_make(doc, sent, num, head, np_end, total.claim.kind, field_name, article, context, True))
     found.sort(key=lambda f: f.claim.start)
+    for f in found:
+        f.claim.claimant = f.claim.claimant or speaker
     return found
 
 
@@ -466,7 +462,7 @@ def _kinds_by_dependency(head: Token, lex: Lexicon) -> list[ClaimKind]:
     words = {v.lower_ for v in verbs if v.pos_ in ("VERB", "AUX", "ADJ")}
     if head.dep_ == "nsubj":
         # the active subject did the act ("a soldier shot and killed a driver") unless it died
-        words &= INTRANSITIVE_DEATH
+        words &= lex.intransitive_death
     for phrase, kind in lex.kind_after if head.dep_.startswith("nsubj") else lex.kind_before:
         if len(phrase) == 1 and phrase[0] in words:
             return [kind]
@@ -535,7 +531,7 @@ class ClaimantContext:
         named = None
         for tok in sent:
             speaker = self._subject_of(tok)
-            if speaker and speaker.lower() not in PRONOUN_SUBJECTS:
+            if speaker and speaker.lower() not in lexicon().pronoun_subjects:
                 self.last_speaker = speaker
                 return
             if named is None and tok.dep_ == "nsubj" and tok.ent_type_ in ("ORG", "PERSON"):
@@ -614,7 +610,7 @@ class ClaimantContext:
         """Resolve 'it'/'he' to the last speaker and 'a monitor' to the monitor the article names."""
         lex = lexicon()
         low = name.lower()
-        if low in PRONOUN_SUBJECTS or low in ("the group", "the statement"):
+        if low in lexicon().pronoun_subjects or low in ("the group", "the statement"):
             return self.last_speaker  # None when nobody was named before: the speaker is unknown
         words = low.split()
         if len(words) <= 2 and words[-1] in lex.generic and (len(words) == 1 or words[0] in ("a", "the", "an")):
@@ -714,6 +710,18 @@ def inherit_claimants(sentences: Sequence[tuple[Span, Sequence[Found]]]) -> None
             last = (attributed[-1], sent)
 
 
+def event_claims(sentences: Sequence[tuple[Span, Sequence[Found]]], stated: Claim | None = None) -> list[Claim]:
+    """An event's claims: claimants carried through paragraphs, breakdowns linked, superseded figures marked.
+
+    A note's stated toll joins them; "There were no fatalities" only where it overrides a figure read.
+    """
+    inherit_claimants(sentences)
+    claims = link_claims([f for _, found in sentences for f in found])
+    if stated is not None and (stated.count or any(c.kind == "killed" for c in claims)):
+        claims.append(stated)
+    return claims
+
+
 # --- linking --------------------------------------------------------------------------------
 
 
@@ -738,7 +746,9 @@ def link_claims(found: list[Found]) -> list[Claim]:
 
 def stated_claim(doc: Doc, start: int, end: int, count: int, article: int) -> Claim:
     """The toll an ACLED note states outright ("Fatalities coded as 3") as a claim: it decides the toll."""
-    sent = doc.char_span(start, end, alignment_mode="expand").sent
+    span = doc.char_span(start, end, alignment_mode="expand")
+    assert span is not None  # "expand" always finds the tokens of a span inside the text
+    sent = span.sent
     return Claim(kind="killed", count=count, as_written=doc.text[start:end], qualifier="exact", field="text",
                  start=start, end=end, sentence=sent.text.strip(), article=article, sentence_start=sent.start_char,
                  coded=count, stated=True)

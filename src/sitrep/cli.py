@@ -9,9 +9,9 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 from sitrep import __version__
 
@@ -350,97 +350,37 @@ def _documents(inputs: Sequence[str], published: dt.date | None, max_bytes: int)
 
 
 def cmd_events(args: argparse.Namespace) -> int:
-    """List merged events matching the filters."""
-    import csv
+    """List merged events matching the filters: a table or CSV of their summaries, or their full JSON."""
     import json
 
     from sitrep import export
     from sitrep.store import EventFilter
 
-    keys = FILTER_KEYS
+    filters = EventFilter(**{k: getattr(args, k) for k in FILTER_KEYS})
     with _open_store(args) as store:
-        found = store.events(EventFilter(**{k: getattr(args, k) for k in keys}))
-    rows = [_event_row(e) for e in found]
-    if args.format == "json":
-        json.dump([export.event_dict(e) for e in found], sys.stdout, ensure_ascii=False, indent=2)
-        print()
-    elif args.format == "csv":
-        writer = csv.DictWriter(sys.stdout, fieldnames=list(EVENT_COLUMNS), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+        if args.format == "json":
+            json.dump([export.event_dict(e) for e in store.events(filters)], sys.stdout, ensure_ascii=False, indent=2)
+            print()
+            return 0
+        summaries = [export.summary_dict(s) for s in store.event_summaries(filters)]
+    if args.format == "csv":
+        export.to_list_csv(summaries, sys.stdout)
     else:
-        print(_table(rows) if rows else "no events match")
+        print(export.list_table(summaries) if summaries else "no events match")
     return 0
-
-
-EVENT_COLUMNS = ("id", "date", "event_type", "sub_event_type", "location", "admin1", "country", "actor1", "actor2",
-                 "fatalities", "fatalities_low", "fatalities_high", "reports")
-
-
-def _event_row(e) -> dict[str, object]:
-    """One merged event as a flat row."""
-    loc = e.location
-    return {
-        "id": e.id, "date": e.date.date.isoformat() if e.date.date else "", "event_type": e.event_type,
-        "sub_event_type": e.sub_event_type or "", "location": loc.name if loc else "",
-        "admin1": (loc.admin1 or "") if loc else "", "country": (loc.country or "") if loc else "",
-        "actor1": e.actor1.name if e.actor1 else "", "actor2": e.actor2.name if e.actor2 else "",
-        "fatalities": e.fatalities, "fatalities_low": "" if e.fatalities_low is None else e.fatalities_low,
-        "fatalities_high": "" if e.fatalities_high is None else e.fatalities_high, "reports": len(e.reports),
-    }
-
-
-def _table(rows: list[dict[str, object]]) -> str:
-    """Rows as an aligned text table."""
-    cols = ("id", "date", "event_type", "sub_event_type", "location", "country", "actor1", "fatalities", "reports")
-    cells = [[str(r[c])[:40] for c in cols] for r in rows]
-    widths = [max(len(c), *(len(row[i]) for row in cells)) for i, c in enumerate(cols)]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(cols, widths))]
-    lines += ["  ".join(v.ljust(w) for v, w in zip(row, widths)) for row in cells]
-    return "\n".join(lines)
 
 
 def cmd_show(args: argparse.Namespace) -> int:
     """Print one merged event with its reports, claims, sources and merge reasons."""
+    from sitrep import export
+
     with _open_store(args) as store:
         event = store.event(args.event)
     if event is None:
         print(f"sitrep: error: no event '{args.event}'", file=sys.stderr)
         return 1
-    row = _event_row(event)
-    where = ", ".join(str(row[k]) for k in ("location", "admin1", "country") if row[k]) or "place unknown"
-    span = "" if event.fatalities_low == event.fatalities_high else f" (low {event.fatalities_low}, high {event.fatalities_high})"
-    print(f"event {event.id}: {event.event_type} / {event.sub_event_type}")
-    print(f"   when: {row['date'] or 'date unknown'}   where: {where}")
-    print(f"   who: {' vs '.join(a.name for a in (event.actor1, event.actor2) if a) or 'actors unknown'}")
-    print(f"   fatalities: {event.fatalities}{span}")
-    print(f"   {len(event.reports)} report(s) from {event.independent_reports} independent stor"
-          f"{'y' if event.independent_reports == 1 else 'ies'}:")
-    for r in event.reports:
-        when = r.event.date.date.isoformat() if r.event.date.date else "date unknown"
-        via = f" via {r.outlet}" if r.outlet and r.outlet != r.source else ""
-        copy = f"  (a copy of {r.copy_of})" if r.copy_of else ""
-        print(f"-- report {r.id}  source: {r.source or 'unknown'}{via}  published: {r.published or 'unknown'}  "
-              f"extractor {r.extractor_version}{copy}")
-        if r.url:
-            print(f"   url: {r.url}")
-        print(f"   {r.event.event_type} / {r.event.sub_event_type}, {when}, "
-              f"{r.event.location.name if r.event.location else 'place unknown'}, fatalities {r.event.fatalities}")
-        for i, claim in enumerate(r.event.claims):
-            print("   " + _claim_line(i, claim))
-    if event.reasons:
-        print("why merged:")
-        for why in event.reasons:
-            print(f"   {why}")
+    print(export.event_text(export.event_dict(event)))
     return 0
-
-
-def _claim_line(i: int, claim) -> str:
-    """One claim: the figure as written, who was counted, who said so, where."""
-    flags = [f"part of #{claim.part_of}"] * (claim.part_of is not None) + ["superseded"] * claim.superseded
-    extra = f" [{', '.join(flags)}]" if flags else ""
-    return (f"#{i} {claim.kind}: \"{claim.as_written}\" — {claim.claimant or 'unattributed'}{extra} "
-            f"({claim.field} {claim.start}–{claim.end})")
 
 
 def cmd_reprocess(args: argparse.Namespace) -> int:

@@ -417,12 +417,10 @@ def _months_back(d: dt.date, n: int) -> dt.date:
 
 def _relative(m: re.Match[str], mention: str, anchor: Anchor | None) -> DateResolution:
     g = m.groupdict()
-    if g.get("rel"):
-        rule = _RELATIVE[re.sub(r"\s+", " ", g["rel"].lower())]
-    else:
-        rule = _counted_rule(g["n"].lower(), g["u"].lower().rstrip("s"), g["dir"].lower())
-        if rule is None:
-            return _null(f"'{mention}': counts from another date in the story, not from the anchor")
+    counted = None if g.get("rel") else _counted_rule(g["n"].lower(), g["u"].lower().rstrip("s"), g["dir"].lower())
+    if not g.get("rel") and counted is None:
+        return _null(f"'{mention}': counts from another date in the story, not from the anchor")
+    rule = counted if counted is not None else _RELATIVE[re.sub(r"\s+", " ", g["rel"].lower())]
     if rule.get("narrative"):
         return _null(f"'{mention}': relative to another date in the story, not to the anchor")
     if anchor is None:
@@ -612,6 +610,21 @@ def _snippet(sentence: str, limit: int = 70) -> str:
 
 
 PRESENT_PERFECT = re.compile(r"\b(?:has|have)\s+(?:been\s+)?(?:killed|wounded|injured|left|claimed)\b", re.I)
+
+
+def event_date_of(sentences: Sequence[tuple[str, str]], anchor: Anchor | None, shown: dt.date | None = None,
+                  lead: str | None = None) -> DateResolution:
+    """An event's date from its (field, sentence) pairs, else the caption that shows it, else the article's lead.
+
+    Body sentences are read before the headline, which may carry a bulletin's period rather than the
+    event's day; the lead sentence ("On 10 March 2022, …") dates an article's main event whose own
+    sentences give no date.
+    """
+    ordered = [t for f, t in sentences if f == "text"] + [t for f, t in sentences if f == "headline"]
+    when = event_date(ordered, anchor, shown)
+    if when.date is None and lead is not None and lead not in ordered:
+        when = event_date([lead, *ordered], anchor, shown)
+    return when
 
 
 def event_date(

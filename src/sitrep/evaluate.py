@@ -136,7 +136,7 @@ def same_actor(pred: str | None, gold: str | None) -> bool:
     """ACLED actor names compared without years, case and accents; both absent counts as right."""
     if not gold:
         return not pred
-    return bool(pred) and normalise(pred) == normalise(gold)
+    return pred is not None and normalise(pred) == normalise(gold)
 
 
 def _words(text: str | None) -> set[str]:
@@ -186,10 +186,10 @@ def _score_row(report: Report, rid: str, gold: dict[str, Any], event: Event | No
     """Score one ACLED row."""
     loc = event.location if event else None
     gold_iso = (gaz.country(gold.get("country") or "") or (None, None))[0]
-    point = (loc.lat, loc.lon) if loc and loc.lat is not None else None
+    point = (loc.lat, loc.lon) if loc and loc.lat is not None and loc.lon is not None else None
     gpoint = (gold["latitude"], gold["longitude"]) if gold.get("latitude") is not None else None
     dist = km(point, gpoint) if point and gpoint else None
-    got = {
+    got: dict[str, Any] = {
         "event_type": event.event_type if event else None,
         "sub_event_type": event.sub_event_type if event else None,
         "date": event.date.date.isoformat() if event and event.date.date else None,
@@ -280,18 +280,19 @@ def _score_article(report: Report, name: str, gold: dict[str, Any], result: Resu
     if gold_main is None:
         ok["no_event_on_negatives"] = bool(report.score("no_event_on_negatives", event is None))
     else:
-        ok["main_event_type"] = bool(report.score("main_event_type", bool(event) and event.event_type == gold_main["event_type"]))
+        ok["main_event_type"] = bool(report.score("main_event_type", event is not None and event.event_type == gold_main["event_type"]))
         ok["main_sub_event_type"] = bool(report.score(
-            "main_sub_event_type", bool(event) and event.sub_event_type == gold_main["sub_event_type"]))
+            "main_sub_event_type", event is not None and event.sub_event_type == gold_main["sub_event_type"]))
         ok["conservative_toll"] = bool(report.score(
-            "conservative_toll", bool(event) and event.fatalities == gold_main.get("fatalities_conservative")))
+            "conservative_toll", event is not None and event.fatalities == gold_main.get("fatalities_conservative")))
         if gold_main.get("date"):
             ok["main_date"] = bool(report.score(
-                "main_date", bool(event) and bool(event.date.date) and event.date.date.isoformat() == gold_main["date"]))
+                "main_date", event is not None and event.date.date is not None and event.date.date.isoformat() == gold_main["date"]))
         gl = gold_main.get("location") or {}
         if gl.get("lat") is not None:
             loc = event.location if event else None
-            near = bool(loc and loc.lat is not None and km((loc.lat, loc.lon), (gl["lat"], gl["lon"])) <= 25)
+            near = bool(loc and loc.lat is not None and loc.lon is not None
+                        and km((loc.lat, loc.lon), (gl["lat"], gl["lon"])) <= 25)
             ok["main_location_25km"] = bool(report.score("main_location_25km", near))
         report.confusion[(gold_main["event_type"], event.event_type if event and event.event_type else "(none)")] += 1
     expected = {

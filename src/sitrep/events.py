@@ -20,7 +20,7 @@ from importlib import resources
 
 from spacy.tokens import Span
 
-from sitrep.actors import ActorMention
+from sitrep.actors import ActorBook, ActorMention
 from sitrep.claims import Found
 from sitrep.geo import distance_km
 from sitrep.model import Actor, Field, Location
@@ -240,6 +240,26 @@ def group_sentences(article: int, facts: Sequence[SentenceFacts]) -> list[Draft]
     return [d for d in drafts if d.family or d.label]
 
 
+def draft_events(article: int, facts: Sequence[SentenceFacts], label: tuple[str, str] | None) -> list[Draft]:
+    """An article's events in draft; a labelled ACLED note whose wording has no trigger is one all the same."""
+    drafts = group_sentences(article, facts)
+    if label and not any(d.family for d in drafts) and facts:
+        # "Land seizure: settlers set up an outpost"
+        drafts.insert(0, Draft(article, [f for f in facts if f.field == "text"][:1] or list(facts[:1])))
+    return drafts
+
+
+def main_draft(drafts: Sequence[Draft], label: tuple[str, str] | None) -> Draft | None:
+    """The article's main event: its first typed draft (any first draft of a labelled note)."""
+    return next((d for d in drafts if d.family or label), None)
+
+
+def caption_draft(drafts: Sequence[Draft]) -> Draft | None:
+    """The event an article's caption shows: the draft holding a caption sentence, else the first typed one."""
+    with_caption = next((d for d in drafts if any(s.field == "caption" for s in d.sentences)), None)
+    return with_caption or next((d for d in drafts if d.family), None)
+
+
 def _continues(current: Draft | None, f: SentenceFacts, family: str, drafts: list[Draft]) -> Draft | None:
     """The draft this sentence continues, or None when it reports a new event."""
     candidates = [current] if current is not None and current.family else []
@@ -256,6 +276,37 @@ def _continues(current: Draft | None, f: SentenceFacts, family: str, drafts: lis
 
 
 # --- typing and actors -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Typed:
+    """An event's ACLED type, sub-event type and actors, with the reasons for verbose output."""
+
+    event_type: str | None
+    sub_event_type: str | None
+    actor1: Actor | None
+    actor2: Actor | None
+    notes: list[str]
+
+
+def type_event(draft: Draft, label: tuple[str, str] | None, book: ActorBook, country: str | None,
+               location: Location | None, iso2: str | None) -> Typed:
+    """Type and actors of a draft: triggers by ACLED's priority rules, who acted on whom, then the territory
+    and detention rules. `country` and `iso2` are the article's; an event placed in another country takes
+    that country's generic actors ("Unidentified Armed Group (X)")."""
+    if location is not None and location.country and location.iso2 != iso2:
+        country = book.country_of(location.country) or location.country
+    victims = victims_of(draft)
+    event_type, sub_type, notes = classify(draft, victims, label)
+    acled_country = (book.country_of(country) or country) if country else None
+    generic = {cls: book.class_actor(cls, acled_country) if acled_country else None
+               for cls in ("armed", "civilians", "protesters", "rioters")}
+    actor1, actor2 = choose_actors(draft, event_type, victims, generic["armed"], generic["civilians"],
+                                   generic["protesters"], generic["rioters"])
+    event_type, sub_type = territory((event_type, sub_type), actor1, country, draft)
+    event_type, sub_type = detention((event_type, sub_type), actor1)
+    return Typed(event_type, sub_type, actor1, actor2, notes)
+
 
 
 def classify(draft: Draft, victims: str, label: tuple[str, str] | None = None) -> tuple[str | None, str | None, list[str]]:

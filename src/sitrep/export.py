@@ -1,8 +1,14 @@
-"""Stage 10: write results — the JSON contract of DESIGN.md, a readable summary, and merged events as ACLED CSV, CSV, GeoJSON, JSONL or Parquet."""
+"""Stage 10: write results — the JSON contract of DESIGN.md, a readable summary, and merged events as ACLED CSV, CSV, GeoJSON, JSONL or Parquet.
+
+A merged event has one dict form, `event_dict`; every other form of it is built from that dict
+(the rows, the files, the text of `sitrep show`), and a stored event's summary (`summary_dict`, for
+lists, the map and `sitrep events`) has the same fields without the reports.
+"""
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import hashlib
 import json
 import textwrap
@@ -10,9 +16,9 @@ import time
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, BinaryIO, TextIO
+from typing import Any, BinaryIO, TextIO, cast
 
-from sitrep.model import ACTOR_TYPES, Actor, Claim, Event, MergedEvent, Result
+from sitrep.model import ACTOR_TYPES, EventSummary, MergedEvent, Report, Result
 
 
 def to_jsonl(result: Result, out: TextIO, verbose: bool = False) -> None:
@@ -40,55 +46,91 @@ def summary(result: Result, verbose: bool = False) -> str:
     if not result.events:
         lines.append("   no events found")
     for n, event in enumerate(result.events, 1):
-        lines += _event_lines(n, event, verbose)
+        lines += _event_lines(n, event.to_dict(verbose))
     return "\n".join(lines)
 
 
-def _event_lines(n: int, event: Event, verbose: bool) -> list[str]:
-    """The lines describing one event."""
-    kind = f"{event.event_type} / {event.sub_event_type}" if event.event_type else "(not political violence)"
-    when = event.date.date.isoformat() if event.date.date else "date unknown"
-    if event.date.date_end:
-        when += f" to {event.date.date_end.isoformat()}"
-    where = "place unknown"
-    if event.location:
-        loc = event.location
-        where = ", ".join(x for x in (loc.name, loc.admin1, loc.country) if x) + f" [{loc.precision}]"
-    actors = " vs ".join(a.name for a in (event.actor1, event.actor2) if a) or "actors unknown"
+def _event_lines(n: int, event: dict[str, Any]) -> list[str]:
+    """The lines describing one extracted event (its contract dict; notes when it has them)."""
+    kind = f"{event['event_type']} / {event['sub_event_type']}" if event["event_type"] else "(not political violence)"
+    when = event["date"] or "date unknown"
+    if event["date_end"]:
+        when += f" to {event['date_end']}"
+    loc = event["location"]
+    where = f"{_place(loc)} [{loc['precision']}]" if loc else "place unknown"
     lines = [
-        f"-- event {n} (article {event.article}): {kind}",
+        f"-- event {n} (article {event['article']}): {kind}",
         f"   when: {when}   where: {where}",
-        f"   who: {actors}",
+        f"   who: {_who(event)}",
     ]
-    if event.fatalities_low is not None:
-        span = (
-            ""
-            if event.fatalities_low == event.fatalities_high
-            else f" (claims range {event.fatalities_low}–{event.fatalities_high})"
-        )
-        lines.append(f"   fatalities: {event.fatalities}{span}")
+    low, high = event["fatalities_low"], event["fatalities_high"]
+    if low is not None:
+        span = "" if low == high else f" (claims range {low}–{high})"
+        lines.append(f"   fatalities: {event['fatalities']}{span}")
     else:
         lines.append("   fatalities: 0 (no deaths reported)")
-    for i, claim in enumerate(event.claims):
-        lines.append("   " + _claim_line(i, claim))
-    if verbose:
-        lines += [f"   note: {note}" for note in (*event.notes, f"date: {event.date.reason}")]
+    lines += ["   " + _claim_line(i, claim) for i, claim in enumerate(event["claims"])]
+    lines += [f"   note: {note}" for note in event.get("notes", ())]
     return lines
 
 
-def _claim_line(i: int, claim: Claim) -> str:
+def event_text(event: dict[str, Any]) -> str:
+    """A readable account of one merged event from its `event_dict`: toll, each report with its claims, why merged."""
+    low, high, stories = event["fatalities_low"], event["fatalities_high"], event["independent_reports"]
+    span = "" if low == high else f" (low {low}, high {high})"
+    lines = [
+        f"event {event['id']}: {event['event_type']} / {event['sub_event_type']}",
+        f"   when: {event['date'] or 'date unknown'}   where: {_place(event['location']) or 'place unknown'}",
+        f"   who: {_who(event)}",
+        f"   fatalities: {event['fatalities']}{span}",
+        f"   {len(event['reports'])} report(s) from {stories} independent stor{'y' if stories == 1 else 'ies'}:",
+    ]
+    for report in event["reports"]:
+        lines += _report_lines(report)
+    if event["reasons"]:
+        lines += ["why merged:", *(f"   {why}" for why in event["reasons"])]
+    return "\n".join(lines)
+
+
+def _report_lines(report: dict[str, Any]) -> list[str]:
+    """The lines describing one report of a merged event: where it comes from, what it says, its claims."""
+    via = f" via {report['outlet']}" if report["outlet"] and report["outlet"] != report["source"] else ""
+    copy = f"  (a copy of {report['copy_of']})" if report["copy_of"] else ""
+    lines = [f"-- report {report['id']}  source: {report['source'] or 'unknown'}{via}  "
+             f"published: {report['published'] or 'unknown'}  extractor {report['extractor_version']}{copy}"]
+    if report["url"]:
+        lines.append(f"   url: {report['url']}")
+    event = report["event"]
+    place = event["location"]["name"] if event["location"] else "place unknown"
+    lines.append(f"   {event['event_type']} / {event['sub_event_type']}, {event['date'] or 'date unknown'}, {place}, "
+                 f"fatalities {event['fatalities']}")
+    return lines + ["   " + _claim_line(i, claim) for i, claim in enumerate(event["claims"])]
+
+
+def _claim_line(i: int, claim: dict[str, Any]) -> str:
     """One claim: the figure as written, who was counted, who said so, where."""
-    who = claim.claimant or "unattributed"
+    who = claim["claimant"] or "unattributed"
     flags = []
-    if claim.part_of is not None:
-        flags.append(f"part of #{claim.part_of}")
-    if claim.superseded:
+    if claim["part_of"] is not None:
+        flags.append(f"part of #{claim['part_of']}")
+    if claim["superseded"]:
         flags.append("superseded")
     extra = f" [{', '.join(flags)}]" if flags else ""
-    return f'#{i} {claim.kind}: "{claim.as_written}" — {who}{extra} ({claim.field} {claim.start}–{claim.end})'
+    where = f'{claim["field"]} {claim["start"]}–{claim["end"]}'
+    return f'#{i} {claim["kind"]}: "{claim["as_written"]}" — {who}{extra} ({where})'
 
 
-# --- merged events: ACLED CSV, flat CSV, GeoJSON, JSONL, Parquet -----------------------------------
+def _place(location: dict[str, Any] | None) -> str:
+    """A place's name, region and country ('' when unknown)."""
+    return ", ".join(x for x in (location["name"], location["admin1"], location["country"]) if x) if location else ""
+
+
+def _who(event: dict[str, Any]) -> str:
+    """An event's actors, 'A vs B'."""
+    return " vs ".join(a["name"] for a in (event["actor1"], event["actor2"]) if a) or "actors unknown"
+
+
+# --- merged events: the one dict form, and every format built from it ---------------------------------
 
 FORMATS = ("acled-csv", "csv", "geojson", "jsonl", "parquet")
 
@@ -112,6 +154,13 @@ FLAT_COLUMNS = (
     "civilian_targeting", "claims",
 )  # fmt: skip
 
+# `sitrep events`: the columns of its CSV, and those its table shows.
+LIST_COLUMNS = (
+    "id", "date", "event_type", "sub_event_type", "location", "admin1", "country", "actor1", "actor2",
+    "fatalities", "fatalities_low", "fatalities_high", "reports",
+)  # fmt: skip
+TABLE_COLUMNS = ("id", "date", "event_type", "sub_event_type", "location", "country", "actor1", "fatalities", "reports")
+
 # ACLED codebook: inter codes of the eight actor types (0: no second actor).
 INTER_CODES = {name: code for code, name in enumerate(ACTOR_TYPES, start=1)}
 # ACLED time_precision: 1 the day is known, 2 within a week, 3 within a month (the coarsest ACLED has).
@@ -121,19 +170,65 @@ GEO_PRECISION = {"town": 1, "district": 2, "province": 3, "region": 3, "country"
 CIVILIAN_TARGETING = "Civilian targeting"
 
 
+def event_dict(event: MergedEvent) -> dict[str, Any]:
+    """THE dict form of a merged event: its own fields, then each report with its event object, then why merged."""
+    return {**_event_fields(event), "reports": [_report_dict(r) for r in event.reports], "reasons": list(event.reasons)}
+
+
+def summary_dict(event: EventSummary) -> dict[str, Any]:
+    """A merged event for lists and the map: `event_dict` without the reports, with their count and sources."""
+    return {**_event_fields(event), "reasons": list(event.reasons), "report_count": event.report_count,
+            "sources": list(event.sources)}  # fmt: skip
+
+
+def _event_fields(event: MergedEvent | EventSummary) -> dict[str, Any]:
+    """The fields of a merged event's own, as `event_dict` and `summary_dict` both begin."""
+    loc, date = event.location, event.date
+    return {
+        "id": event.id,
+        "event_type": event.event_type,
+        "sub_event_type": event.sub_event_type,
+        "date": date.date.isoformat() if date.date else None,
+        "date_end": date.date_end.isoformat() if date.date_end else None,
+        "date_precision": date.precision,
+        "location": loc.to_dict() if loc else None,
+        "actor1": event.actor1.to_dict() if event.actor1 else None,
+        "actor2": event.actor2.to_dict() if event.actor2 else None,
+        "fatalities": event.fatalities,
+        "fatalities_low": event.fatalities_low,
+        "fatalities_high": event.fatalities_high,
+        "independent_reports": event.independent_reports,
+    }
+
+
+def _report_dict(report: Report) -> dict[str, Any]:
+    """One report of a merged event: where it comes from and the contract's event object."""
+    return {
+        "id": report.id,
+        "document_id": report.document_id,
+        "source": report.source,
+        "outlet": report.outlet,
+        "copy_of": report.copy_of,
+        "url": report.url,
+        "published": report.published.isoformat() if report.published else None,
+        "extractor_version": report.extractor_version,
+        "event": report.event.to_dict(),
+    }
+
+
 def write_events(events: Iterable[MergedEvent], fmt: str, out: TextIO | BinaryIO | str | Path) -> None:
     """Write merged events in one of FORMATS to a text stream (a binary stream or a path for parquet)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; expected one of {', '.join(FORMATS)}")
     if fmt == "parquet":
-        to_parquet(events, getattr(out, "buffer", out))  # sys.stdout writes through its binary buffer
+        to_parquet(events, cast(BinaryIO | str | Path, getattr(out, "buffer", out)))  # stdout: through its buffer
         return
     if isinstance(out, (str, Path)):
         with open(out, "w", encoding="utf-8", newline="") as fh:
             write_events(events, fmt, fh)
         return
     writer = {"acled-csv": to_acled_csv, "csv": to_csv, "geojson": to_geojson, "jsonl": to_events_jsonl}[fmt]
-    writer(events, out)  # type: ignore[operator]
+    writer(events, cast(TextIO, out))  # every format but parquet is text
 
 
 def to_acled_csv(events: Iterable[MergedEvent], out: TextIO, timestamp: int | None = None) -> None:
@@ -142,7 +237,7 @@ def to_acled_csv(events: Iterable[MergedEvent], out: TextIO, timestamp: int | No
     writer = csv.DictWriter(out, fieldnames=[*ACLED_COLUMNS, *ACLED_EXTRA_COLUMNS], lineterminator="\n")
     writer.writeheader()
     for event in events:
-        writer.writerow(_csv_values(acled_row(event, stamp)))
+        writer.writerow(_csv_values(acled_row(event_dict(event), stamp)))
 
 
 def to_csv(events: Iterable[MergedEvent], out: TextIO) -> None:
@@ -150,7 +245,7 @@ def to_csv(events: Iterable[MergedEvent], out: TextIO) -> None:
     writer = csv.DictWriter(out, fieldnames=list(FLAT_COLUMNS), lineterminator="\n")
     writer.writeheader()
     for event in events:
-        writer.writerow(_csv_values(flat_row(event)))
+        writer.writerow(_csv_values(flat_row(event_dict(event))))
 
 
 def to_events_jsonl(events: Iterable[MergedEvent], out: TextIO) -> None:
@@ -162,13 +257,13 @@ def to_geojson(events: Iterable[MergedEvent], out: TextIO) -> None:
     """An RFC 7946 FeatureCollection of points (lon, lat); an event with no coordinates has null geometry."""
     features = []
     for event in events:
-        row = flat_row(event)
+        row = flat_row(event_dict(event))
         lat, lon = row.pop("lat"), row.pop("lon")
         row["claims"] = json.loads(row["claims"])
         geometry = (
             {"type": "Point", "coordinates": [lon, lat]} if lat is not None and lon is not None else None
         )
-        features.append({"type": "Feature", "id": event.id, "geometry": geometry, "properties": row})
+        features.append({"type": "Feature", "id": row["id"], "geometry": geometry, "properties": row})
     json.dump({"type": "FeatureCollection", "features": features}, out, ensure_ascii=False)
     out.write("\n")
 
@@ -187,7 +282,7 @@ def to_parquet(events: Iterable[MergedEvent], out: BinaryIO | str | Path) -> Non
         "civilian_targeting": pa.bool_(),
     }  # fmt: skip
     schema = pa.schema([(name, types.get(name, pa.string())) for name in FLAT_COLUMNS])
-    rows = [flat_row(e, dates=True) for e in events]
+    rows = [flat_row(event_dict(e), dates=True) for e in events]
     table = pa.Table.from_pylist(rows, schema=schema)
     if isinstance(out, (str, Path)):
         pq.write_table(table, str(out))
@@ -198,128 +293,125 @@ def to_parquet(events: Iterable[MergedEvent], out: BinaryIO | str | Path) -> Non
     out.flush()
 
 
-def acled_row(event: MergedEvent, timestamp: int | None = None) -> dict[str, Any]:
-    """One ACLED-style row: codes and labels as ACLED writes them, None where the text says nothing."""
-    loc = event.location
-    codes = country_codes(loc.iso2 if loc else None)
-    date = event.date.date
-    inter1 = _inter(event.actor1)
-    inter2 = _inter(event.actor2) if event.actor2 is not None else (0 if inter1 is not None else None)
+def acled_row(event: dict[str, Any], timestamp: int | None = None) -> dict[str, Any]:
+    """One ACLED-style row of an `event_dict`: ACLED's codes and labels, None where the text says nothing."""
+    loc = event["location"]
+    codes = country_codes(loc["iso2"] if loc else None)
+    date = _date(event["date"])
+    actor1, actor2 = event["actor1"], event["actor2"]
+    inter1 = _inter(actor1)
+    inter2 = _inter(actor2) if actor2 is not None else (0 if inter1 is not None else None)
     interaction = None
     if inter1 is not None and inter2 is not None:
         low, high = sorted((inter1, inter2)) if inter2 else (inter1, 0)
         interaction = low * 10 + high
-    sources = _sources(event)
+    reports = event["reports"]
     return {
-        "event_id_cnty": f"{codes[0] if codes else ''}{event_number(event.id)}",
-        "event_date": date.isoformat() if date else None,
+        "event_id_cnty": f"{codes[0] if codes else ''}{event_number(event['id'])}",
+        "event_date": event["date"],
         "year": date.year if date else None,
         "time_precision": _time_precision(event),
-        "event_type": event.event_type,
-        "sub_event_type": event.sub_event_type,
-        "actor1": event.actor1.name if event.actor1 else None,
+        "event_type": event["event_type"],
+        "sub_event_type": event["sub_event_type"],
+        "actor1": actor1["name"] if actor1 else None,
         "inter1": inter1,
-        "actor2": event.actor2.name if event.actor2 else None,
+        "actor2": actor2["name"] if actor2 else None,
         "inter2": inter2,
         "interaction": interaction,
         "civilian_targeting": CIVILIAN_TARGETING if _civilians_targeted(event) else None,
         "iso": codes[1] if codes else None,
-        "country": loc.country if loc else None,
-        "admin1": loc.admin1 if loc else None,
-        "admin2": loc.name if loc and loc.precision == "district" else None,
-        "location": loc.name if loc and loc.precision not in ("country", "region") else None,
-        "latitude": round(loc.lat, 4) if loc and loc.lat is not None else None,
-        "longitude": round(loc.lon, 4) if loc and loc.lon is not None else None,
-        "geo_precision": GEO_PRECISION.get(loc.precision) if loc and loc.precision else None,
-        "source": "; ".join(sources) or None,
+        "country": loc["country"] if loc else None,
+        "admin1": loc["admin1"] if loc else None,
+        "admin2": loc["name"] if loc and loc["precision"] == "district" else None,
+        "location": loc["name"] if loc and loc["precision"] not in ("country", "region") else None,
+        "latitude": round(loc["lat"], 4) if loc and loc["lat"] is not None else None,
+        "longitude": round(loc["lon"], 4) if loc and loc["lon"] is not None else None,
+        "geo_precision": GEO_PRECISION.get(loc["precision"]) if loc and loc["precision"] else None,
+        "source": "; ".join(_unique(r["source"] for r in reports)) or None,
         "source_scale": None,  # ACLED's judgement of the source's reach; not in the text
         "notes": _notes(event),
-        "fatalities": event.fatalities,
+        "fatalities": event["fatalities"],
         "tags": None,
         "timestamp": timestamp,
-        "fatalities_low": event.fatalities_low,
-        "fatalities_high": event.fatalities_high,
+        "fatalities_low": event["fatalities_low"],
+        "fatalities_high": event["fatalities_high"],
         "claims": json.dumps(_claims(event), ensure_ascii=False),
-        "sitrep_event_id": event.id,
-        "date_end": event.date.date_end.isoformat() if event.date.date_end else None,
-        "geonames_id": loc.geonames_id if loc else None,
-        "report_count": len(event.reports),
-        "independent_reports": event.independent_reports,
-        "urls": " ".join(_unique(r.url for r in event.reports)) or None,
+        "sitrep_event_id": event["id"],
+        "date_end": event["date_end"],
+        "geonames_id": loc["geonames_id"] if loc else None,
+        "report_count": len(reports),
+        "independent_reports": event["independent_reports"],
+        "urls": " ".join(_unique(r["url"] for r in reports)) or None,
     }
 
 
-def flat_row(event: MergedEvent, dates: bool = False) -> dict[str, Any]:
-    """One flat row with sitrep's field names (dates as `datetime.date` when `dates`, else ISO strings)."""
-    loc = event.location
-    codes = country_codes(loc.iso2 if loc else None)
-    start, end = event.date.date, event.date.date_end
+def flat_row(event: dict[str, Any], dates: bool = False) -> dict[str, Any]:
+    """One flat row of an `event_dict` with sitrep's field names (dates as `datetime.date` when `dates`, else ISO)."""
+    loc = event["location"] or {}
+    codes = country_codes(loc.get("iso2"))
+    actor1, actor2 = event["actor1"] or {}, event["actor2"] or {}
+    reports = event["reports"]
     return {
-        "id": event.id,
-        "event_type": event.event_type,
-        "sub_event_type": event.sub_event_type,
-        "date": start if dates else (start.isoformat() if start else None),
-        "date_end": end if dates else (end.isoformat() if end else None),
-        "date_precision": event.date.precision,
-        "location": loc.name if loc else None,
-        "admin1": loc.admin1 if loc else None,
-        "admin2": loc.name if loc and loc.precision == "district" else None,
-        "country": loc.country if loc else None,
-        "iso2": loc.iso2 if loc else None,
+        "id": event["id"],
+        "event_type": event["event_type"],
+        "sub_event_type": event["sub_event_type"],
+        "date": _date(event["date"]) if dates else event["date"],
+        "date_end": _date(event["date_end"]) if dates else event["date_end"],
+        "date_precision": event["date_precision"],
+        "location": loc.get("name"),
+        "admin1": loc.get("admin1"),
+        "admin2": loc.get("name") if loc.get("precision") == "district" else None,
+        "country": loc.get("country"),
+        "iso2": loc.get("iso2"),
         "iso3": codes[0] if codes else None,
-        "lat": loc.lat if loc else None,
-        "lon": loc.lon if loc else None,
-        "geonames_id": loc.geonames_id if loc else None,
-        "location_precision": loc.precision if loc else None,
-        "actor1": event.actor1.name if event.actor1 else None,
-        "actor1_type": event.actor1.type if event.actor1 else None,
-        "actor2": event.actor2.name if event.actor2 else None,
-        "actor2_type": event.actor2.type if event.actor2 else None,
-        "fatalities": event.fatalities,
-        "fatalities_low": event.fatalities_low,
-        "fatalities_high": event.fatalities_high,
-        "report_count": len(event.reports),
-        "independent_reports": event.independent_reports,
-        "sources": "; ".join(_sources(event)) or None,
-        "urls": " ".join(_unique(r.url for r in event.reports)) or None,
+        "lat": loc.get("lat"),
+        "lon": loc.get("lon"),
+        "geonames_id": loc.get("geonames_id"),
+        "location_precision": loc.get("precision"),
+        "actor1": actor1.get("name"),
+        "actor1_type": actor1.get("type"),
+        "actor2": actor2.get("name"),
+        "actor2_type": actor2.get("type"),
+        "fatalities": event["fatalities"],
+        "fatalities_low": event["fatalities_low"],
+        "fatalities_high": event["fatalities_high"],
+        "report_count": len(reports),
+        "independent_reports": event["independent_reports"],
+        "sources": "; ".join(_unique(r["source"] for r in reports)) or None,
+        "urls": " ".join(_unique(r["url"] for r in reports)) or None,
         "civilian_targeting": _civilians_targeted(event),
         "claims": json.dumps(_claims(event), ensure_ascii=False),
     }
 
 
-def event_dict(event: MergedEvent) -> dict[str, Any]:
-    """A merged event as nested JSON: the event's own fields, then each report with its event object."""
-    loc = event.location
+def list_table(summaries: Iterable[dict[str, Any]]) -> str:
+    """`sitrep events`' table of `summary_dict`s: TABLE_COLUMNS aligned, each cell cut at 40 characters."""
+    cells = [[str(row[c])[:40] for c in TABLE_COLUMNS] for row in map(_list_row, summaries)]
+    widths = [max(len(c), *(len(row[i]) for row in cells)) for i, c in enumerate(TABLE_COLUMNS)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(TABLE_COLUMNS, widths))]
+    lines += ["  ".join(v.ljust(w) for v, w in zip(row, widths)) for row in cells]
+    return "\n".join(lines)
+
+
+def to_list_csv(summaries: Iterable[dict[str, Any]], out: TextIO) -> None:
+    """`sitrep events --format csv`: LIST_COLUMNS of each `summary_dict`."""
+    writer = csv.DictWriter(out, fieldnames=list(LIST_COLUMNS), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(map(_list_row, summaries))
+
+
+def _list_row(summary: dict[str, Any]) -> dict[str, Any]:
+    """The LIST_COLUMNS of a `summary_dict`, with empty text for what is unknown."""
+    loc, actor1, actor2 = summary["location"] or {}, summary["actor1"] or {}, summary["actor2"] or {}
+    low, high = summary["fatalities_low"], summary["fatalities_high"]
     return {
-        "id": event.id,
-        "event_type": event.event_type,
-        "sub_event_type": event.sub_event_type,
-        "date": event.date.date.isoformat() if event.date.date else None,
-        "date_end": event.date.date_end.isoformat() if event.date.date_end else None,
-        "date_precision": event.date.precision,
-        "location": loc.to_dict() if loc else None,
-        "actor1": event.actor1.to_dict() if event.actor1 else None,
-        "actor2": event.actor2.to_dict() if event.actor2 else None,
-        "fatalities": event.fatalities,
-        "fatalities_low": event.fatalities_low,
-        "fatalities_high": event.fatalities_high,
-        "independent_reports": event.independent_reports,
-        "reports": [
-            {
-                "id": r.id,
-                "document_id": r.document_id,
-                "source": r.source,
-                "outlet": r.outlet,
-                "copy_of": r.copy_of,
-                "url": r.url,
-                "published": r.published.isoformat() if r.published else None,
-                "extractor_version": r.extractor_version,
-                "event": r.event.to_dict(),
-            }
-            for r in event.reports
-        ],
-        "reasons": list(event.reasons),
-    }
+        "id": summary["id"], "date": summary["date"] or "", "event_type": summary["event_type"],
+        "sub_event_type": summary["sub_event_type"] or "", "location": loc.get("name", ""),
+        "admin1": loc.get("admin1") or "", "country": loc.get("country") or "",
+        "actor1": actor1.get("name", ""), "actor2": actor2.get("name", ""), "fatalities": summary["fatalities"],
+        "fatalities_low": "" if low is None else low, "fatalities_high": "" if high is None else high,
+        "reports": summary["report_count"],
+    }  # fmt: skip
 
 
 def event_number(event_id: str) -> int:
@@ -345,33 +437,33 @@ def country_codes(iso2: str | None) -> tuple[str, int] | None:
     return _country_table().get(iso2.upper()) if iso2 else None
 
 
-def _inter(actor: Actor | None) -> int | None:
+def _date(value: str | None) -> dt.date | None:
+    """An ISO date of a dict form back as a date."""
+    return dt.date.fromisoformat(value) if value else None
+
+
+def _inter(actor: dict[str, Any] | None) -> int | None:
     """ACLED's inter code of an actor, None when the actor or its type is unknown."""
-    return INTER_CODES.get(actor.type) if actor is not None and actor.type else None
+    return INTER_CODES.get(actor["type"]) if actor is not None and actor["type"] else None
 
 
-def _time_precision(event: MergedEvent) -> int | None:
+def _time_precision(event: dict[str, Any]) -> int | None:
     """ACLED's time_precision: a range of a week or less is 2, a longer one 3."""
-    res = event.date
-    if res.date is None:
+    start, end = _date(event["date"]), _date(event["date_end"])
+    if start is None:
         return None
-    code = TIME_PRECISION.get(res.precision or "", None)
-    if res.date_end is not None:
-        span = (res.date_end - res.date).days
+    code = TIME_PRECISION.get(event["date_precision"] or "", None)
+    if end is not None:
+        span = (end - start).days
         code = max(code or 1, 2 if span <= 7 else 3)
     return code
 
 
-def _civilians_targeted(event: MergedEvent) -> bool:
+def _civilians_targeted(event: dict[str, Any]) -> bool:
     """ACLED's civilian_targeting: civilians are the target (actor2) or the event is violence against them."""
-    return event.event_type == "Violence against civilians" or (
-        event.actor2 is not None and event.actor2.type == "Civilians"
+    return event["event_type"] == "Violence against civilians" or (
+        event["actor2"] is not None and event["actor2"]["type"] == "Civilians"
     )
-
-
-def _sources(event: MergedEvent) -> list[str]:
-    """The distinct sources of an event's reports, in report order."""
-    return _unique(r.source for r in event.reports)
 
 
 def _unique(values: Iterable[str | None]) -> list[str]:
@@ -379,20 +471,20 @@ def _unique(values: Iterable[str | None]) -> list[str]:
     return list(dict.fromkeys(v for v in values if v))
 
 
-def _notes(event: MergedEvent) -> str | None:
+def _notes(event: dict[str, Any]) -> str | None:
     """The evidence sentences of the first report that has any: the text's own words, never a paraphrase."""
-    for report in event.reports:
-        if report.event.evidence:
-            return " ".join(s.strip() for s in report.event.evidence)
+    for report in event["reports"]:
+        if report["event"]["evidence"]:
+            return " ".join(s.strip() for s in report["event"]["evidence"])
     return None
 
 
-def _claims(event: MergedEvent) -> list[dict[str, Any]]:
+def _claims(event: dict[str, Any]) -> list[dict[str, Any]]:
     """Every claim of every report, with the report it comes from."""
     return [
-        {"report": r.id, "source": r.source, "url": r.url, **c.to_dict()}
-        for r in event.reports
-        for c in r.event.claims
+        {"report": r["id"], "source": r["source"], "url": r["url"], **c}
+        for r in event["reports"]
+        for c in r["event"]["claims"]
     ]
 
 

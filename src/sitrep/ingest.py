@@ -20,7 +20,7 @@ from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import BinaryIO, TextIO
+from typing import IO, BinaryIO, TextIO, cast
 
 from sitrep.model import Document, InputError, Problem
 
@@ -40,6 +40,8 @@ _HTML_SNIFF = re.compile(
     r"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]|<(?:p|div|article|h1|title)[\s>]", re.IGNORECASE
 )
 _SPACE = re.compile(r"\s+")
+
+ByteStream = IO[bytes] | io.BufferedIOBase  # a file, stdin's buffer, or a gzip stream over either
 
 
 def content_id(text: str) -> str:
@@ -158,9 +160,10 @@ def _read_stdin(
 ) -> Iterator[Document | InputError]:
     """Read stdin (text or binary stream), sniffing JSONL, HTML or plain text."""
     stream = stdin if stdin is not None else getattr(sys.stdin, "buffer", sys.stdin)
+    raw: bytes | str
     try:
         if not isinstance(stream, io.TextIOBase):
-            stream = _peekable(stream)
+            stream = _peekable(cast(BinaryIO, stream))
             if stream.peek(2)[:2] == b"\x1f\x8b":
                 stream = _peekable(gzip.GzipFile(fileobj=stream))
             first = stream.readline(max_bytes + 1)
@@ -208,7 +211,7 @@ def _kind_from_suffix(suffix: str) -> str:
     return "sniff"
 
 
-def _peekable(stream: BinaryIO) -> io.BufferedReader:
+def _peekable(stream: ByteStream) -> io.BufferedReader:
     """A binary stream whose first bytes can be looked at before reading."""
     return stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(stream)  # type: ignore[arg-type]
 
@@ -372,7 +375,7 @@ def _jsonl_record(line: str, origin: str, published: dt.date | None) -> Document
     return _record_document(obj, origin, published)
 
 
-def _stream_jsonl(stream: BinaryIO, name: str, published: dt.date | None, max_bytes: int,
+def _stream_jsonl(stream: ByteStream, name: str, published: dt.date | None, max_bytes: int,
                   first: bytes | None = None) -> Iterator[Document | InputError]:
     """One document per line of a JSONL stream, read a line at a time: memory stays flat whatever its length.
 

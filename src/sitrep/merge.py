@@ -20,7 +20,10 @@ import dataclasses
 import datetime as dt
 import hashlib
 import itertools
+import tomllib
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from importlib import resources
 from typing import Literal
 
 from sitrep import tolls
@@ -62,21 +65,20 @@ def merge_within(events: Sequence[Event]) -> list[Event]:
 # linked when every test below passes; an event is a connected component of links, so the
 # result depends only on the set of reports, never on the order they arrived in.
 
-SUB_TYPE_FAMILIES: tuple[frozenset[str], ...] = (
-    # wordings outlets use for one incident ("missile strike" / "air strike"; "bombing")
-    frozenset({"Air/drone strike", "Shelling/artillery/missile attack"}),
-    frozenset({"Suicide bomb", "Remote explosive/landmine/IED", "Grenade"}),
-    frozenset({"Armed clash", "Government regains territory", "Non-state actor overtakes territory"}),
-    frozenset({"Peaceful protest", "Protest with intervention", "Excessive force against protesters"}),
-    frozenset({"Violent demonstration", "Mob violence"}),
-)
 UNARMED_TYPES = {"Civilians", "Protesters"}
 STANDS_IN = " ~ "  # in a link's reason: an unnamed actor taken to be a named one
 
 
+@lru_cache(maxsize=1)
+def sub_type_families() -> tuple[frozenset[str], ...]:
+    """The sub-event types outlets use for one incident (`data/merge_families.toml`), loaded once."""
+    raw = tomllib.loads(resources.files("sitrep.data").joinpath("merge_families.toml").read_text("utf-8"))
+    return tuple(frozenset(family) for family in raw["families"])
+
+
 def compatible_sub_types(a: str | None, b: str | None) -> bool:
     """Whether two sub-event types can describe one incident (equal, unknown, or one family)."""
-    return a is None or b is None or a == b or any(a in f and b in f for f in SUB_TYPE_FAMILIES)
+    return a is None or b is None or a == b or any(a in f and b in f for f in sub_type_families())
 
 
 def _span(event: Event) -> tuple[dt.date, dt.date] | None:
@@ -297,7 +299,7 @@ def _rivals(a: set[str], b: set[str]) -> bool:
 def _specificity(report: Report) -> tuple:
     """Sort key: the most specific report first (typed sub-type, town, day, named actors, claims)."""
     e = report.event
-    place = {"town": 0, "district": 1, "province": 2}.get(e.location.precision if e.location else "", 3)
+    place = {"town": 0, "district": 1, "province": 2}.get((e.location.precision if e.location else None) or "", 3)
     named = sum(1 for a in (e.actor1, e.actor2) if a and not _generic(a))
     return (e.sub_event_type is None, place, e.date.precision != "day", -named, -len(e.claims), report.id)
 

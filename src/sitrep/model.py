@@ -335,3 +335,23 @@ class MergedEvent:
     def independent_reports(self) -> int:
         """How many distinct stories report the event: republished copies of one wire story count once."""
         return len({r.copy_of or r.document_id for r in self.reports})
+
+
+@dataclass(frozen=True)
+class EventSummary:
+    """A merged event without its reports' claims and evidence: what lists and the map show."""
+
+    id: str
+    event_type: str | None
+    sub_event_type: str | None
+    date: DateResolution
+    location: Location | None
+    actor1: Actor | None
+    actor2: Actor | None
+    fatalities: int
+    fatalities_low: int | None
+    fatalities_high: int | None
+    report_count: int
+    independent_reports: int  # as `MergedEvent.independent_reports` counts them
+    sources: tuple[str, ...]  # the distinct sources of its reports, sorted
+    reasons: tuple[str, ...]  # why its reports were merged

@@ -1,29 +1,36 @@
-"""The extraction pipeline: raw news documents in, sourced events out.
+"""The extraction pipeline: raw news documents in, sourced events out. It decides nothing itself:
+each numbered step is one call into the stage that owns the decision.
 
-1. ingest  — read files, folders, JSONL, stdin into `Document`s (`sitrep.ingest`).
-2. clean   — drop boilerplate, split run-together stories into `Article`s (`sitrep.clean`).
-3. nlp     — parse every headline, caption and body with one spaCy pipeline, in batches (`sitrep.nlp`).
-4. actors  — find and normalise actors in each sentence (`sitrep.actors`).
-5. events  — find event triggers and group an article's sentences into events (`sitrep.events`).
-6. claims  — read casualty claims with their claimants; link breakdowns (`sitrep.claims`); the toll
-              of each event from its claims (`sitrep.tolls`).
-7. dates   — resolve each event's date against the article's anchor (`sitrep.dates`).
-8. geo     — resolve place mentions against GeoNames (`sitrep.geo`).
-9. merge   — join reports of one incident within a document (`sitrep.merge`).
-10. export — the contract's JSON (`Result.to_dict`) and readable summaries (`sitrep.export`).
+For a chunk of documents (`Extractor.extract_many`; reading them is `sitrep.ingest`'s):
+ 1. ingest  — the language of each document (`ingest.detect_language`); non-English is skipped.
+ 2. clean   — boilerplate dropped, run-together stories split into `Article`s (`clean.clean`).
+ 3. nlp     — every headline, caption and body parsed in one batch (`nlp.pipe`).
+For each article (`_article_events`):
+ 4. geo, dates — the article's countries (`geo.country_context`) and its date anchor (`dates.article_anchor`).
+ 5. sentences  — each sentence's triggers (`events`), claims and claimants (`claims`), places (`geo`), actors (`actors`).
+ 6. events     — the sentences grouped into draft events; the main one and the one a caption shows (`events`).
+For each draft event (`_finish`):
+ 7. geo     — its place and precision (`geo.event_place`).
+ 8. events  — its type, sub-type and actors, with ACLED's territory and detention rules (`events.type_event`).
+ 9. claims, tolls — its claims (`claims.event_claims`) and toll (`tolls.toll`).
+10. dates   — its date (`dates.event_date_of`).
+For the document (`_events`):
+11. merge   — reports of one incident in several articles become one event, most salient first (`merge`).
+The contract's JSON is `Result.to_dict`; merging across documents and storing are `sitrep.service`'s.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span
 
-from sitrep import claims as claims_stage
 from sitrep import acled, dates, events, geo, merge, nlp, tolls
+from sitrep import claims as claims_stage
 from sitrep.actors import ActorBook, ActorMention
 from sitrep.clean import clean
 from sitrep.ingest import detect_language
@@ -87,11 +94,10 @@ class Extractor:
         parsed: dict[tuple[int, int], dict[Field, Doc]] = {}
         for doc, (r, a, name) in nlp.pipe(texts, self.nlp):
             parsed.setdefault((r, a), {})[name] = doc
-        for r, result in enumerate(prepared):
-            if isinstance(result, Result) and not result.skipped:
-                arts = [Parsed(a, art, parsed.get((r, a), {})) for a, art in enumerate(result.articles)]
-                result.events = self._events(arts)
-            yield result
+        for r, out in enumerate(prepared):
+            if isinstance(out, Result) and not out.skipped:
+                out.events = self._events([Parsed(a, art, parsed.get((r, a), {})) for a, art in enumerate(out.articles)])
+            yield out
 
     def _prepare(self, document: Document) -> Result:
         """Stages 1–2: language check and cleaning."""
@@ -121,13 +127,32 @@ class Extractor:
         return found
 
     def _article_events(self, parsed: Parsed) -> list[Event]:
-        """Events of one article."""
+        """Stages 4–9 for one article: read each sentence, draft the events, finish each one."""
         art = parsed.article
-        texts = [art.field_text(f) for f in FIELDS]
-        countries = geo.country_context(self.gazetteer, texts) or self._countries_of_places(parsed)
-        country = self.gazetteer.country_name(countries[0]) if countries else None
-        sources = _named_sources(parsed.docs.values())
-        context = claims_stage.ClaimantContext(sources, self.book.country_of)
+        countries = geo.country_context(self.gazetteer, [art.field_text(f) for f in FIELDS]) or geo.countries_of_places(
+            self._places(sent, ()) for doc in parsed.docs.values() for sent in doc.sents)
+        ctx = ArticleContext(
+            countries=countries,
+            country=self.gazetteer.country_name(countries[0]) if countries else None,
+            anchor=dates.article_anchor(art.published, art.headline, art.caption, art.text),
+        )
+        facts = self._read_sentences(parsed, ctx)
+        label = acled.note_label(art.text)
+        drafts = events.draft_events(parsed.index, facts, label)
+        main = events.main_draft(drafts, label)
+        shown = events.caption_draft(drafts)
+        lead = next((f for f in facts if f.field == "text"), None)
+        finished = (
+            self._finish(d, ctx, MainContext(label, self._stated_claim(parsed), lead, facts) if d is main else None,
+                         dates.caption_date(art.caption) if d is shown else None)
+            for d in drafts
+        )
+        # a draft whose triggers turned out not to be political violence (a flood) is no event
+        return [e for e in finished if e is not None]
+
+    def _read_sentences(self, parsed: Parsed, ctx: ArticleContext) -> list[events.SentenceFacts]:
+        """Stages 4–6 and 8 sentence by sentence: triggers, claims with their claimants, places, actors."""
+        context = claims_stage.ClaimantContext(_named_sources(parsed.docs.values()), self.book.country_of)
         facts: list[events.SentenceFacts] = []
         for name in FIELDS:
             doc = parsed.docs.get(name)
@@ -135,53 +160,24 @@ class Extractor:
                 continue
             headline_speaker = claims_stage.headline_claimant(doc.text) if name == "headline" else None
             for sent in doc.sents:
-                found = claims_stage.extract_sentence(sent, name, parsed.index, context)
-                if headline_speaker:
-                    for f in found:
-                        f.claim.claimant = f.claim.claimant or headline_speaker
+                found = claims_stage.extract_sentence(sent, name, parsed.index, context, headline_speaker)
                 context.observe(sent)
                 facts.append(events.SentenceFacts(
                     field=name,
                     sent=sent,
                     hits=events.find_triggers(sent),
                     claims=found,
-                    places=self._places(sent, countries),
-                    actors=self._actors(sent, country),
+                    places=self._places(sent, ctx.countries),
+                    actors=self._actors(sent, ctx.country),
                 ))
         claims_stage.attribute_quotes([(f.sent, f.claims) for f in facts], context)
-        anchor = dates.article_anchor(art.published, art.headline, art.caption, art.text)
-        shown = dates.caption_date(art.caption)
-        drafts = events.group_sentences(parsed.index, facts)
-        label = acled.note_label(art.text)
-        if label and not any(d.family for d in drafts) and facts:
-            # a labelled note whose wording has no trigger ("Land seizure: settlers set up an outpost")
-            drafts.insert(0, events.Draft(parsed.index, [f for f in facts if f.field == "text"][:1] or facts[:1]))
-        main = next((d for d in drafts if d.family or label), None)
-        lead = next((f for f in facts if f.field == "text"), None)
-        stated = acled.stated_toll(art.text)
-        stated_claim = (claims_stage.stated_claim(parsed.docs["text"], stated[1], stated[2], stated[0], parsed.index)
-                        if stated is not None and "text" in parsed.docs else None)
-        caption_draft = next((d for d in drafts if any(s.field == "caption" for s in d.sentences)), None)
-        if caption_draft is None:
-            caption_draft = next((d for d in drafts if d.family), None)
-        finished = [
-            self._finish(d, anchor, shown if d is caption_draft else None, country, countries,
-                         label if d is main else None, stated_claim if d is main else None,
-                         lead if d is main else None, facts if d is main else ())
-            for d in drafts
-        ]
-        # a draft whose triggers turned out not to be political violence (a flood) is no event
-        return [e for e, d in zip(finished, drafts) if e.event_type or d.label]
+        return facts
 
-    def _countries_of_places(self, parsed: Parsed) -> list[str]:
-        """Countries of the towns an article names, when it names no country ('in Baghdad')."""
-        seen: dict[str, int] = {}
-        for doc in parsed.docs.values():
-            for sent in doc.sents:
-                for loc in self._places(sent, ()):
-                    if loc.iso2 and loc.precision in ("town", "district", "province"):
-                        seen[loc.iso2] = seen.get(loc.iso2, 0) + 1
-        return sorted(seen, key=lambda k: -seen[k])
+    def _stated_claim(self, parsed: Parsed) -> Claim | None:
+        """The toll an ACLED note states outright, as a claim."""
+        doc = parsed.docs.get("text")
+        stated = acled.stated_toll(parsed.article.text)
+        return claims_stage.stated_claim(doc, stated[1], stated[2], stated[0], parsed.index) if stated and doc else None
 
     def _places(self, sent: Span, countries: Sequence[str]) -> list[Location]:
         """Places named in a sentence, resolved against the gazetteer."""
@@ -197,55 +193,60 @@ class Extractor:
             for m in self.book.find(sent.text, country)
         ]
 
-    def _finish(self, draft: events.Draft, anchor: dates.Anchor | None, shown, country: str | None,
-                countries: Sequence[str], label: tuple[str, str] | None = None, stated: Claim | None = None,
-                lead: events.SentenceFacts | None = None, article_facts: Sequence[events.SentenceFacts] = ()) -> Event:
-        """Type, actors, place, date, claims and toll of one draft event."""
-        victims = events.victims_of(draft)
-        event_type, sub_type, notes = events.classify(draft, victims, label)
-        claims_stage.inherit_claimants([(s.sent, s.claims) for s in draft.sentences])
-        found = draft.claims
-        claim_list = claims_stage.link_claims(found)
-        if stated is not None and (stated.count or any(c.kind == "killed" for c in claim_list)):
-            claim_list.append(stated)  # "There were no fatalities" is kept where it overrides a figure read
+    def _finish(self, draft: events.Draft, ctx: ArticleContext, main: MainContext | None,
+                shown: dt.date | None) -> Event | None:
+        """Stages 5–9 for one drafted event, each decision its stage's; None when it is no event after all."""
+        location = geo.event_place([s.places for s in draft.sentences], main.places if main else (), ctx.countries)
+        typed = events.type_event(draft, main.label if main else None, self.book, ctx.country, location,
+                                  ctx.countries[0] if ctx.countries else None)
+        if typed.event_type is None and not draft.label:
+            return None
+        claim_list = claims_stage.event_claims([(s.sent, s.claims) for s in draft.sentences],
+                                               main.stated if main else None)
         toll = tolls.toll(claim_list)
-        location = geo.best_place([s.places for s in draft.sentences], countries)
-        if location is None and article_facts:
-            # the main event's own sentences name no place: the article's places stand for it
-            location = geo.best_place([f.places for f in article_facts], countries)
-        if location is not None and location.country and location.iso2 != (countries[0] if countries else None):
-            country = self.book.country_of(location.country) or location.country
-        acled_country = (self.book.country_of(country) or country) if country else None
-        generic = {cls: self.book.class_actor(cls, acled_country) if acled_country else None
-                   for cls in ("armed", "civilians", "protesters", "rioters")}
-        actor1, actor2 = events.choose_actors(draft, event_type, victims, generic["armed"], generic["civilians"],
-                                              generic["protesters"], generic["rioters"])
-        event_type, sub_type = events.territory((event_type, sub_type), actor1, country, draft)
-        event_type, sub_type = events.detention((event_type, sub_type), actor1)
-        evidence = list(dict.fromkeys(s.sent.text.strip() for s in draft.sentences))
-        # body sentences first: a headline may carry a bulletin's period rather than the event's day
-        ordered = [s for s in draft.sentences if s.field == "text"] + [s for s in draft.sentences if s.field == "headline"]
-        when = dates.event_date([s.sent.text for s in ordered], anchor, shown)
-        if when.date is None and lead is not None and lead not in ordered:
-            # the lead sentence dates the article's main event ("On 10 March 2022, …")
-            when = dates.event_date([lead.sent.text, *(s.sent.text for s in ordered)], anchor, shown)
+        when = dates.event_date_of([(s.field, s.sent.text) for s in draft.sentences], ctx.anchor, shown,
+                                   main.lead.sent.text if main and main.lead else None)
         event = Event(
             article=draft.article,
-            event_type=event_type,
-            sub_event_type=sub_type,
+            event_type=typed.event_type,
+            sub_event_type=typed.sub_event_type,
             date=when,
             location=location,
-            actor1=actor1,
-            actor2=actor2,
+            actor1=typed.actor1,
+            actor2=typed.actor2,
             claims=claim_list,
-            evidence=evidence,
+            evidence=list(dict.fromkeys(s.sent.text.strip() for s in draft.sentences)),
             fatalities=toll.fatalities,
             fatalities_low=toll.low,
             fatalities_high=toll.high,
-            notes=[*notes, f"fatalities: {toll.reason}"],
+            notes=[*typed.notes, f"fatalities: {toll.reason}"],
         )
-        event.salience = events.salience(event_type, draft.in_headline, toll.fatalities, draft.order)
+        event.salience = events.salience(typed.event_type, draft.in_headline, toll.fatalities, draft.order)
         return event
+
+
+@dataclass(frozen=True)
+class ArticleContext:
+    """What an article tells each of its events: its countries (ISO2, likeliest first) and its date anchor."""
+
+    countries: Sequence[str]
+    country: str | None  # the likeliest country's name
+    anchor: dates.Anchor | None
+
+
+@dataclass(frozen=True)
+class MainContext:
+    """What only an article's main event inherits: a note's label and stated toll, the lead, the article's places."""
+
+    label: tuple[str, str] | None
+    stated: Claim | None
+    lead: events.SentenceFacts | None  # the article's first body sentence, which may date the main event
+    facts: Sequence[events.SentenceFacts]
+
+    @property
+    def places(self) -> list[list[Location]]:
+        """The places of every sentence of the article, for a main event whose own sentences name none."""
+        return [f.places for f in self.facts]
 
 
 def _named_sources(docs: Iterable[Doc]) -> list[str]:
@@ -256,8 +257,3 @@ def _named_sources(docs: Iterable[Doc]) -> list[str]:
             if ent.label_ == "ORG":
                 names.append(claims_stage.clean_name(ent.text))
     return list(dict.fromkeys(names))
-
-
-def extract_documents(items: Iterable[Document | InputError]) -> Iterator[Result | InputError]:
-    """Run the pipeline over documents (and pass read errors through), in order."""
-    yield from Extractor().extract_many(items)

