@@ -24,10 +24,12 @@ BASELINE = HERE / "eval_baseline.json"
 CHANGELOG = HERE.parent / "CHANGELOG.md"
 DATA = HERE.parent.parent / "shared" / "data"
 # (name in the baseline, path, cues kept)
+NEGATIVES = HERE.parent / "src" / "sitrep" / "data" / "event_negatives_eval.jsonl"  # the project's own, held out
 DATASETS = (
     ("acled_dev", DATA / "acled_dev.jsonl", True),
     ("acled_dev_stripped", DATA / "acled_dev.jsonl", False),
     ("articles_dev", DATA / "articles_dev", True),
+    ("event_negatives", NEGATIVES, True),
 )
 
 

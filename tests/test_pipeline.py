@@ -92,8 +92,10 @@ def test_seed_jsonl_contract_fields(seed):
     event = out["events"][0]
     assert set(event) == {
         "article", "event_type", "sub_event_type", "date", "date_end", "date_precision", "location", "actor1",
-        "actor2", "fatalities", "fatalities_low", "fatalities_high", "claims", "evidence",
+        "actor2", "type_source", "type_confidence", "fatalities", "fatalities_low", "fatalities_high", "claims",
+        "evidence",
     }
+    assert event["type_source"] in ("rules", "model", "both") and 0 <= (event["type_confidence"] or 0) <= 1
     assert set(event["location"]) == {"name", "admin1", "country", "iso2", "lat", "lon", "geonames_id", "precision"}
     assert set(event["claims"][0]) == {
         "kind", "count", "count_high", "as_written", "qualifier", "subject", "claimant", "part_of", "superseded",

@@ -42,6 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("datasets", nargs="+", type=Path, help="JSONL of {id, text, gold} rows, or a folder of NNN.txt + NNN.gold.json")
     ev.add_argument("--json", action="store_true", help="machine-readable report")
     ev.add_argument("--strip-cues", action="store_true", help="remove ACLED's explicit coding cues from the text first")
+    ev.add_argument("--typing", choices=("both", "rules", "model"), default="both",
+                    help="what types events: the rules and the learned model together (default), or one alone")
     ev.add_argument("--worst", type=int, default=10, help="how many of the worst documents to list")
 
     sub.add_parser("info", help="versions, the spaCy pipeline in use, gazetteer size")
@@ -184,7 +186,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         print(f"sitrep: error: {p}: no such file or folder", file=sys.stderr)
     if missing:
         return 1
-    reports = evaluate(args.datasets, cues=not args.strip_cues)
+    reports = evaluate(args.datasets, cues=not args.strip_cues, typing=args.typing)
     if args.json:
         print(json.dumps([r.to_dict(args.worst) for r in reports], indent=2, ensure_ascii=False))
     else:

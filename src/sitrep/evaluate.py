@@ -23,6 +23,7 @@ from sitrep.acled import strip_cues
 from sitrep.actors import acled_name, normalise
 from sitrep.geo import Gazetteer, km, name_key
 from sitrep.model import Document, Event, Result
+from sitrep.events import Typing
 from sitrep.pipeline import Extractor
 
 ADMIN_WORDS = re.compile(
@@ -83,6 +84,7 @@ class Report:
     confusion: Counter[tuple[str, str]] = field(default_factory=Counter)
     rows: list[Row] = field(default_factory=list)
     extra: dict[str, float] = field(default_factory=dict)  # derived figures (precision, recall, F1)
+    breakdown: dict[str, tuple[int, int]] = field(default_factory=dict)  # (right, total) by group, shown only
 
     def score(self, name: str, ok: bool | None) -> bool | None:
         """Record one answer for a field and return it."""
@@ -104,6 +106,7 @@ class Report:
             "scores": self.rates(),
             "counts": {k: [v.right, v.total] for k, v in self.fields.items()},
             "confusion": [[g, p, n] for (g, p), n in sorted(self.confusion.items())],
+            "breakdown": {k: list(v) for k, v in self.breakdown.items()},
             "worst": [r.__dict__ for r in self.worst(worst)],
         }
 
@@ -179,7 +182,40 @@ def evaluate_rows(path: Path, extractor: Extractor, cues: bool = True) -> Report
         gold = row["gold"]
         event = main_event(result) if isinstance(result, Result) else None
         report.rows.append(_score_row(report, row["id"], gold, event, gaz))
+    report.extra, report.breakdown = typing_figures(report.rows)
     return report
+
+
+def typing_figures(rows: Sequence[Row]) -> tuple[dict[str, float], dict[str, tuple[int, int]]]:
+    """How well events are typed: sub-event macro-F1, each event type's recall, accuracy on odd and even rows
+    (study errors on one half, check the gain on the other), by what typed them and by the model's confidence."""
+    pairs = [(r.expected.get("sub_event_type"), r.got.get("sub_event_type")) for r in rows]
+    f1s = []
+    for sub in sorted({g for g, _ in pairs if g}):
+        tp = sum(g == p == sub for g, p in pairs)
+        fp = sum(p == sub and g != sub for g, p in pairs)
+        fn = sum(g == sub and p != sub for g, p in pairs)
+        f1s.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
+    pinned: dict[str, list[Row]] = {}  # stable groups: floors may be pinned on them
+    shown: dict[str, list[Row]] = {}  # groups that move with the typing itself: printed, never pinned
+    for r in rows:
+        pinned.setdefault(f"recall: {r.expected.get('event_type')}", []).append(r)
+        number = re.search(r"(\d+)$", r.id)
+        if number:
+            half = "odd" if int(number.group(1)) % 2 else "even"
+            pinned.setdefault(f"event_type ({half} rows)", []).append(r)
+            pinned.setdefault(f"sub_event_type ({half} rows)", []).append(r)
+        shown.setdefault(f"event_type when typed by {r.got.get('type_source') or 'nothing'}", []).append(r)
+        confidence = r.got.get("type_confidence")
+        if confidence is not None:
+            low = min(int(confidence * 10), 9) / 10
+            shown.setdefault(f"event_type at model confidence {low:.1f}-{low + 0.1:.1f}", []).append(r)
+    extra = {"sub_event_macro_f1": sum(f1s) / len(f1s) if f1s else 0.0}
+    for name, ms in sorted(pinned.items()):
+        scored = "sub_event_type" if name.startswith("sub_event_type") else "event_type"
+        extra[name] = sum(r.ok[scored] for r in ms) / len(ms)
+    breakdown = {name: (sum(r.ok["event_type"] for r in ms), len(ms)) for name, ms in sorted(shown.items())}
+    return extra, breakdown
 
 
 def _score_row(report: Report, rid: str, gold: dict[str, Any], event: Event | None, gaz: Gazetteer) -> Row:
@@ -199,6 +235,8 @@ def _score_row(report: Report, rid: str, gold: dict[str, Any], event: Event | No
         "location": f"{loc.name} ({dist:.0f} km)" if loc and dist is not None else (loc.name if loc else None),
         "actor1": acled_name(event.actor1) if event and event.actor1 else None,
         "actor2": acled_name(event.actor2) if event and event.actor2 else None,
+        "type_source": event.type_source if event else None,
+        "type_confidence": event.type_confidence if event else None,
     }
     ok = {
         "event_type": got["event_type"] == gold["event_type"],
@@ -323,6 +361,8 @@ def render(report: Report, worst: int = 10) -> str:
         lines.append(f"{name:26} {score.rate:7.1%}  {score.right:>5}/{score.total:<5}")
     for name, value in report.extra.items():
         lines.append(f"{name:26} {value:7.1%}")
+    for name, (right, total) in report.breakdown.items():
+        lines.append(f"{name:48} {right / total:7.1%}  {right:>5}/{total:<5}")
     lines += ["", "event types (rows: gold, columns: extracted)"]
     gold_types = sorted({g for g, _ in report.confusion})
     pred_types = sorted({p for _, p in report.confusion})
@@ -342,7 +382,35 @@ def render(report: Report, worst: int = 10) -> str:
     return "\n".join(lines)
 
 
-def evaluate(paths: Sequence[Path], cues: bool = True) -> list[Report]:
-    """Evaluate each path: a JSONL file of labelled rows, or a folder of gold articles."""
-    extractor = Extractor()
-    return [evaluate_articles(p, extractor) if p.is_dir() else evaluate_rows(p, extractor, cues) for p in paths]
+def evaluate(paths: Sequence[Path], cues: bool = True, typing: Typing = "both") -> list[Report]:
+    """Evaluate each path: a folder of gold articles, a JSONL file of labelled rows or of negatives."""
+    extractor = Extractor(typing)
+    return [evaluate_articles(p, extractor) if p.is_dir()
+            else evaluate_negatives(p, extractor) if _is_negatives(p) else evaluate_rows(p, extractor, cues)
+            for p in paths]
+
+
+def _is_negatives(path: Path) -> bool:
+    """Whether a JSONL file holds negatives ({text, kind}) rather than labelled rows ({id, text, gold})."""
+    with path.open(encoding="utf-8") as fh:
+        first = next((line for line in fh if line.strip()), "{}")
+    return "kind" in json.loads(first) and "gold" not in json.loads(first)
+
+
+# --- negatives -----------------------------------------------------------------------------------
+
+
+def evaluate_negatives(path: Path, extractor: Extractor) -> Report:
+    """Score news items that report no political violence (diplomacy, crime, old claims, accidents,
+    disasters): each must yield no typed event."""
+    rows = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+    report = Report(path.name, corpus_hash([path]))
+    docs = [Document(id=f"neg-{i + 1}", text=r["text"], origin=f"{path.name}:{i + 1}") for i, r in enumerate(rows)]
+    for row, result in zip(rows, extractor.extract_many(docs)):
+        event = main_event(result) if isinstance(result, Result) else None
+        ok = report.score("no_event", event is None)
+        report.score(f"no_event: {row['kind']}", ok)
+        report.confusion[(row["kind"], event.event_type if event and event.event_type else "(none)")] += 1
+        got = f"{event.event_type} / {event.sub_event_type}" if event else None
+        report.rows.append(Row(row["text"][:60], {"no_event": bool(ok)}, {"event": None}, {"event": got}))
+    return report

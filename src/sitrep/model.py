@@ -16,6 +16,7 @@ ClaimKind = Literal["killed", "injured", "missing", "abducted", "arrested", "dis
 Qualifier = Literal["exact", "at_least", "more_than", "about", "up_to", "range", "vague"]
 Precision = Literal["day", "week", "month", "year"]
 PlacePrecision = Literal["town", "district", "province", "country", "region"]
+TypeSource = Literal["rules", "model", "both"]
 
 ACTOR_TYPES = (
     "State forces",
@@ -246,6 +247,8 @@ class Event:
     fatalities_low: int | None = None
     fatalities_high: int | None = None
     salience: float = 0.0
+    type_source: TypeSource | None = None  # what decided the type: the rules, the learned model, or both agreeing
+    type_confidence: float | None = None  # how sure that decision is, 0..1
     notes: list[str] = field(default_factory=list)  # reasons for verbose output
 
     def to_dict(self, verbose: bool = False) -> dict[str, Any]:
@@ -260,6 +263,8 @@ class Event:
             "location": self.location.to_dict() if self.location else None,
             "actor1": self.actor1.to_dict() if self.actor1 else None,
             "actor2": self.actor2.to_dict() if self.actor2 else None,
+            "type_source": self.type_source,
+            "type_confidence": self.type_confidence,
             "fatalities": self.fatalities,
             "fatalities_low": self.fatalities_low,
             "fatalities_high": self.fatalities_high,

@@ -54,7 +54,8 @@ class Parsed:
 class Extractor:
     """Runs stages 2–10 on documents; loads the models and the gazetteer once."""
 
-    def __init__(self) -> None:
+    def __init__(self, typing: events.Typing = "both") -> None:
+        self.typing = typing  # what types events: the rules, the learned model, or both (the default)
         self.nlp = nlp.load()
         self.book = ActorBook.load()
         self.gazetteer = geo.Gazetteer.open()
@@ -137,8 +138,9 @@ class Extractor:
             anchor=dates.article_anchor(art.published, art.headline, art.caption, art.text),
         )
         facts = self._read_sentences(parsed, ctx)
-        label = acled.note_label(art.text)
-        drafts = events.draft_events(parsed.index, facts, label)
+        drafts = events.draft_events(parsed.index, facts)
+        label = events.article_label(art.text, acled.note_label(art.text), drafts, self.typing)
+        drafts = events.with_label(parsed.index, drafts, facts, label)
         main = events.main_draft(drafts, label)
         shown = events.caption_draft(drafts)
         lead = next((f for f in facts if f.field == "text"), None)
@@ -198,7 +200,7 @@ class Extractor:
         """Stages 5–9 for one drafted event, each decision its stage's; None when it is no event after all."""
         location = geo.event_place([s.places for s in draft.sentences], main.places if main else (), ctx.countries)
         typed = events.type_event(draft, main.label if main else None, self.book, ctx.country, location,
-                                  ctx.countries[0] if ctx.countries else None)
+                                  ctx.countries[0] if ctx.countries else None, self.typing)
         if typed.event_type is None and not draft.label:
             return None
         claim_list = claims_stage.event_claims([(s.sent, s.claims) for s in draft.sentences],
@@ -220,6 +222,8 @@ class Extractor:
             fatalities_low=toll.low,
             fatalities_high=toll.high,
             notes=[*typed.notes, f"fatalities: {toll.reason}"],
+            type_source=typed.source,
+            type_confidence=typed.confidence,
         )
         event.salience = events.salience(typed.event_type, draft.in_headline, toll.fatalities, draft.order)
         return event
@@ -238,7 +242,7 @@ class ArticleContext:
 class MainContext:
     """What only an article's main event inherits: a note's label and stated toll, the lead, the article's places."""
 
-    label: tuple[str, str] | None
+    label: events.Label | None
     stated: Claim | None
     lead: events.SentenceFacts | None  # the article's first body sentence, which may date the main event
     facts: Sequence[events.SentenceFacts]

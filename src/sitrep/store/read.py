@@ -198,7 +198,7 @@ class Reads(Connection):
                 location=places.get(r["place_id"]), actor1=actors.get(r["actor1"]), actor2=actors.get(r["actor2"]),
                 claims=claims.get(r["id"], []), evidence=evidence.get(r["id"], []), fatalities=r["fatalities"],
                 fatalities_low=r["fatalities_low"], fatalities_high=r["fatalities_high"], salience=r["salience"] or 0.0,
-                notes=json.loads(r["notes"] or "[]"),
+                notes=json.loads(r["notes"] or "[]"), type_source=r["type_source"], type_confidence=r["type_confidence"],
             )
             doc = docs.get(r["document_id"], {})
             out[r["id"]] = Report(r["id"], r["document_id"], event, r["source"], r["url"], parse_date(r["published"]),

@@ -66,4 +66,9 @@ MIGRATIONS: list[tuple[str, list[str]]] = [
         "ALTER TABLE claims ADD COLUMN stated BOOLEAN NOT NULL DEFAULT FALSE",
         "CREATE INDEX documents_story ON documents (COALESCE(copy_of, id))",
     ]),
+    ("0004_reports_say_what_typed_them", [
+        # sitrep.events: the rules, the learned model, or both; and how sure (DESIGN.md's contract)
+        "ALTER TABLE reports ADD COLUMN type_source TEXT",
+        "ALTER TABLE reports ADD COLUMN type_confidence DOUBLE PRECISION",
+    ]),
 ]  # fmt: skip

@@ -84,13 +84,14 @@ class Writes(Connection):
         self._exec(
             "INSERT INTO reports (id, document_id, idx, article, event_type, sub_event_type, date, date_end, "
             "date_precision, date_reason, place_id, actor1, actor2, fatalities, fatalities_low, fatalities_high, "
-            "salience, notes, source, url, published, country_key, extractor_version) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "salience, notes, source, url, published, country_key, extractor_version, type_source, type_confidence) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (report.id, report.document_id, int(report.id.rsplit("/", 1)[1]), e.article, e.event_type,
              e.sub_event_type, iso(e.date.date), iso(e.date.date_end), e.date.precision, e.date.reason, place_id,
              e.actor1.name if e.actor1 else None, e.actor2.name if e.actor2 else None, e.fatalities,
              e.fatalities_low, e.fatalities_high, e.salience, json.dumps(e.notes, ensure_ascii=False), report.source,
-             report.url, iso(report.published), (e.location.country_key if e.location else None), report.extractor_version),
+             report.url, iso(report.published), (e.location.country_key if e.location else None), report.extractor_version,
+             e.type_source, e.type_confidence),
         )
         self._many("INSERT INTO evidence (report_id, idx, sentence) VALUES (?, ?, ?)",
                    [(report.id, i, s) for i, s in enumerate(e.evidence)])

@@ -1,4 +1,4 @@
-"""Stage 5: detect events, type them with ACLED's taxonomy, choose actors, order by salience.
+"""The rules of stage 5: detect events, type them with ACLED's taxonomy, choose actors, order by salience.
 
 Each sentence is read for event triggers (`data/events_triggers.toml`). An article's
 sentences are grouped into events: the headline's event is the main one, a body sentence
@@ -21,9 +21,10 @@ from importlib import resources
 from spacy.tokens import Span
 
 from sitrep.actors import ActorBook, ActorMention
+from sitrep.events import learned
 from sitrep.claims import Found
 from sitrep.geo import distance_km
-from sitrep.model import Actor, Field, Location
+from sitrep.model import Actor, Field, Location, TypeSource
 
 VIOLENT = ("Battles", "Explosions/Remote violence", "Violence against civilians")
 TYPE_WEIGHT = {
@@ -240,16 +241,20 @@ def group_sentences(article: int, facts: Sequence[SentenceFacts]) -> list[Draft]
     return [d for d in drafts if d.family or d.label]
 
 
-def draft_events(article: int, facts: Sequence[SentenceFacts], label: tuple[str, str] | None) -> list[Draft]:
-    """An article's events in draft; a labelled ACLED note whose wording has no trigger is one all the same."""
-    drafts = group_sentences(article, facts)
+def draft_events(article: int, facts: Sequence[SentenceFacts]) -> list[Draft]:
+    """An article's events in draft, from its sentences."""
+    return group_sentences(article, facts)
+
+
+def with_label(article: int, drafts: list[Draft], facts: Sequence[SentenceFacts], label: Label | None) -> list[Draft]:
+    """The drafts, with one for a labelled article whose wording has no trigger ("Land seizure: settlers set up
+    an outpost"): its first body sentence."""
     if label and not any(d.family for d in drafts) and facts:
-        # "Land seizure: settlers set up an outpost"
-        drafts.insert(0, Draft(article, [f for f in facts if f.field == "text"][:1] or list(facts[:1])))
+        drafts = [Draft(article, [f for f in facts if f.field == "text"][:1] or list(facts[:1])), *drafts]
     return drafts
 
 
-def main_draft(drafts: Sequence[Draft], label: tuple[str, str] | None) -> Draft | None:
+def main_draft(drafts: Sequence[Draft], label: Label | None) -> Draft | None:
     """The article's main event: its first typed draft (any first draft of a labelled note)."""
     return next((d for d in drafts if d.family or label), None)
 
@@ -280,33 +285,68 @@ def _continues(current: Draft | None, f: SentenceFacts, family: str, drafts: lis
 
 @dataclass(frozen=True)
 class Typed:
-    """An event's ACLED type, sub-event type and actors, with the reasons for verbose output."""
+    """An event's ACLED type, sub-event type and actors, what decided the type and how sure, with the reasons."""
 
     event_type: str | None
     sub_event_type: str | None
     actor1: Actor | None
     actor2: Actor | None
     notes: list[str]
+    source: TypeSource | None = None
+    confidence: float | None = None
 
 
-def type_event(draft: Draft, label: tuple[str, str] | None, book: ActorBook, country: str | None,
-               location: Location | None, iso2: str | None) -> Typed:
-    """Type and actors of a draft: triggers by ACLED's priority rules, who acted on whom, then the territory
-    and detention rules. `country` and `iso2` are the article's; an event placed in another country takes
-    that country's generic actors ("Unidentified Armed Group (X)")."""
+def type_event(draft: Draft, label: Label | None, book: ActorBook, country: str | None,
+               location: Location | None, iso2: str | None, typing: learned.Typing = "both") -> Typed:
+    """Type and actors of a draft: the rules (triggers by ACLED's priority rules) with the learned model, who
+    acted on whom, then the territory and detention rules. `country` and `iso2` are the article's; an event
+    placed in another country takes that country's generic actors ("Unidentified Armed Group (X)")."""
     if location is not None and location.country and location.iso2 != iso2:
         country = book.country_of(location.country) or location.country
     victims = victims_of(draft)
-    event_type, sub_type, notes = classify(draft, victims, label)
+    event_type, sub_type, notes = classify(draft, victims, label.types if label else None)
+    if label is not None:
+        decided = learned.Decision(event_type, sub_type, label.source, label.confidence, "")
+    else:
+        text = " ".join(s.sent.text.strip() for s in draft.sentences)
+        decided = learned.decide((event_type, sub_type), learned.model().predict(text), typing)
+    if decided.note:
+        notes = [*notes, decided.note]
     acled_country = (book.country_of(country) or country) if country else None
     generic = {cls: book.class_actor(cls, acled_country) if acled_country else None
                for cls in ("armed", "civilians", "protesters", "rioters")}
-    actor1, actor2 = choose_actors(draft, event_type, victims, generic["armed"], generic["civilians"],
+    actor1, actor2 = choose_actors(draft, decided.event_type, victims, generic["armed"], generic["civilians"],
                                    generic["protesters"], generic["rioters"])
-    event_type, sub_type = territory((event_type, sub_type), actor1, country, draft)
+    event_type, sub_type = territory((decided.event_type, decided.sub_event_type), actor1, country, draft)
     event_type, sub_type = detention((event_type, sub_type), actor1)
-    return Typed(event_type, sub_type, actor1, actor2, notes)
+    return Typed(event_type, sub_type, actor1, actor2, notes, decided.source if event_type else None,
+                 decided.confidence if event_type else None)
 
+
+@dataclass(frozen=True)
+class Label:
+    """A type given to an article before its wording is read: an ACLED note's label, or the model's reading of
+    an article in which the rules found no event."""
+
+    types: tuple[str, str]
+    source: TypeSource
+    confidence: float | None = None
+
+
+def article_label(text: str, acled_label: tuple[str, str] | None, drafts: Sequence[Draft],
+                  typing: learned.Typing = "both") -> Label | None:
+    """The label of an article: its ACLED note label, else what the model reads in it when the rules drafted no
+    typed event (or when the model alone types)."""
+    if acled_label is not None:
+        return Label(acled_label, "rules")
+    if typing == "rules" or any(d.family for d in drafts) and typing == "both":
+        return None
+    if typing == "model" and drafts:
+        return None  # the model types each draft
+    decided = learned.decide((None, None), learned.model().predict(text), typing)
+    if decided.event_type is None or decided.sub_event_type is None:
+        return None
+    return Label((decided.event_type, decided.sub_event_type), "model", decided.confidence)
 
 
 def classify(draft: Draft, victims: str, label: tuple[str, str] | None = None) -> tuple[str | None, str | None, list[str]]:
