@@ -52,7 +52,7 @@ class Parsed:
 
 
 class Extractor:
-    """Runs stages 2–10 on documents; loads the models and the gazetteer once."""
+    """Runs steps 1–11 on documents; loads the models, the actor book and the gazetteer once."""
 
     def __init__(self, typing: events.Typing = "both") -> None:
         self.typing = typing  # what types events: the rules, the learned model, or both (the default)
@@ -101,7 +101,7 @@ class Extractor:
             yield out
 
     def _prepare(self, document: Document) -> Result:
-        """Stages 1–2: language check and cleaning."""
+        """Steps 1–2: language check and cleaning."""
         language = detect_language(document.text)
         result = Result(document.id, language, [], [], origin=document.origin)
         if not document.text.strip():
@@ -119,7 +119,7 @@ class Extractor:
         return result
 
     def _events(self, articles: Sequence[Parsed]) -> list[Event]:
-        """Stages 4–9 for the articles of one document."""
+        """Steps 4–11 for the articles of one document."""
         found: list[Event] = []
         for parsed in articles:
             found += self._article_events(parsed)
@@ -128,7 +128,7 @@ class Extractor:
         return found
 
     def _article_events(self, parsed: Parsed) -> list[Event]:
-        """Stages 4–9 for one article: read each sentence, draft the events, finish each one."""
+        """Steps 4–10 for one article: its context, each sentence read, its events drafted, each one finished."""
         art = parsed.article
         countries = geo.country_context(self.gazetteer, [art.field_text(f) for f in FIELDS]) or geo.countries_of_places(
             self._places(sent, ()) for doc in parsed.docs.values() for sent in doc.sents)
@@ -153,7 +153,7 @@ class Extractor:
         return [e for e in finished if e is not None]
 
     def _read_sentences(self, parsed: Parsed, ctx: ArticleContext) -> list[events.SentenceFacts]:
-        """Stages 4–6 and 8 sentence by sentence: triggers, claims with their claimants, places, actors."""
+        """Step 5, sentence by sentence: triggers, claims with their claimants, places, actors."""
         context = claims_stage.ClaimantContext(_named_sources(parsed.docs.values()), self.book.country_of)
         facts: list[events.SentenceFacts] = []
         for name in FIELDS:
@@ -197,7 +197,7 @@ class Extractor:
 
     def _finish(self, draft: events.Draft, ctx: ArticleContext, main: MainContext | None,
                 shown: dt.date | None) -> Event | None:
-        """Stages 5–9 for one drafted event, each decision its stage's; None when it is no event after all."""
+        """Steps 7–10 for one drafted event, each decision its stage's; None when it is no event after all."""
         location = geo.event_place([s.places for s in draft.sentences], main.places if main else (), ctx.countries)
         typed = events.type_event(draft, main.label if main else None, self.book, ctx.country, location,
                                   ctx.countries[0] if ctx.countries else None, self.typing)
