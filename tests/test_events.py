@@ -113,3 +113,22 @@ def test_unknown_perpetrator_of_a_bombing_is_unidentified(extract):
     event = next(e for e in extract(text, published="2008-06-17").events if e.event_type)
     assert event.actor1.name == "Unidentified Armed Group (Iraq)"
     assert event.actor2.name == "Civilians (Iraq)"
+
+
+@pytest.mark.parametrize("text, event_type", [
+    ("Gunmen shot dead an off-duty policeman outside his home in Quetta on Tuesday.", "Violence against civilians"),
+    ("Militants fired at a retired soldier in his village near Bannu, wounding him.", "Violence against civilians"),
+    ("Wagner fighters and Malian soldiers killed at least ten people in a village near Mopti.",
+     "Violence against civilians"),
+    ("Gunmen attacked a police checkpoint near Quetta, killing two policemen.", "Battles"),
+    ("Soldiers and rebels clashed near Goma, killing 12 people.", "Battles"),
+], ids=["off_duty_police", "retired_soldier", "one_sided_killing", "police_on_duty", "two_sided_clash"])
+def test_killing_unarmed_or_off_duty_people_is_violence_against_civilians(extract, text, event_type):
+    (event,) = [e for e in extract(text, published="2024-05-10").events if e.event_type]
+    assert event.event_type == event_type
+
+
+def test_off_duty_words_load_from_the_trigger_file():
+    from sitrep.events.rules import lexicon
+
+    assert lexicon().off_duty >= {"off-duty", "retired", "unarmed"} and all(w.strip() == w for w in lexicon().off_duty)

@@ -67,6 +67,7 @@ class Lexicon:
     separate: tuple[tuple[str, ...], ...]
     background: tuple[tuple[str, ...], ...]
     hazards: tuple[tuple[str, ...], ...]
+    off_duty: frozenset[str]
     nonviolent_transfer: tuple[tuple[str, ...], ...]
 
 
@@ -97,6 +98,7 @@ def lexicon() -> Lexicon:
         separate=tuple(tuple(c.split()) for c in raw["separate"]["cues"]),
         background=tuple(tuple(c.split()) for c in raw["separate"]["background"]),
         hazards=tuple(tuple(c.split()) for c in raw["hazards"]["cues"]),
+        off_duty=frozenset(raw["off_duty"]["cues"]),
         nonviolent_transfer=tuple(tuple(c.split()) for c in raw["nonviolent_transfer"]["cues"]),
     )
 
@@ -442,14 +444,40 @@ def territory(types: tuple[str | None, str | None], actor1: Actor | None, countr
     return "Battles", TERRITORY[1] if own else TERRITORY[0]
 
 
-def _target(draft: Draft) -> ActorMention | None:
-    """The first actor named after the strongest trigger ('opened fire at Palestinian fishing boats')."""
+def _strongest(draft: Draft) -> tuple[SentenceFacts, int] | None:
+    """The sentence with the strongest trigger and the trigger's character offset."""
     sentences = [s for s in draft.sentences if s.typed]
     if not sentences:
         return None
     s = max(sentences, key=lambda s: max(h.trigger.rank for h in s.typed))
-    at = s.sent.doc[max(s.typed, key=lambda h: h.trigger.rank).token].idx
+    return s, s.sent.doc[max(s.typed, key=lambda h: h.trigger.rank).token].idx
+
+
+def _target(draft: Draft) -> ActorMention | None:
+    """The first actor named after the strongest trigger ('opened fire at Palestinian fishing boats')."""
+    found = _strongest(draft)
+    if found is None:
+        return None
+    s, at = found
     return next((m for m in s.actors if m.start > at and m.role in ("armed", "state", "civilian")), None)
+
+
+def _off_duty(draft: Draft, target: ActorMention) -> bool:
+    """Whether a targeted member of the security forces is off duty, retired or unarmed ('an off-duty policeman')."""
+    s = next(s for s in draft.sentences if target in s.actors)
+    before = s.sent.doc.text[max(0, target.start - 25) : target.start].lower().replace("-", " - ")
+    words = re.findall(r"[a-z]+(?: - [a-z]+)?", before)[-2:]
+    return any(w.replace(" - ", "-") in lexicon().off_duty or w in lexicon().off_duty for w in words)
+
+
+def _one_sided(draft: Draft) -> bool:
+    """Whether every armed actor of the strongest trigger's sentence stands before it: nobody armed is hit
+    ('Wagner and Malian forces killed ten people')."""
+    found = _strongest(draft)
+    if found is None:
+        return False
+    s, at = found
+    return not any(m.role in ("armed", "state") and m.start > at for m in s.actors)
 
 
 def victims_of(draft: Draft) -> str:
@@ -462,11 +490,11 @@ def victims_of(draft: Draft) -> str:
         return "civilians"
     target = _target(draft)
     if target is not None:
-        return "civilians" if target.role == "civilian" else "armed"
+        return "civilians" if target.role == "civilian" or _off_duty(draft, target) else "armed"
     roles = {m.role for s in draft.sentences for m in s.actors}
     if "civilian" in roles and not roles & {"armed", "state"} - {"civilian"}:
         return "civilians"
-    if roles & {"state"} and roles & {"armed"}:
+    if roles & {"state"} and roles & {"armed"} and not (groups and _one_sided(draft)):
         return "armed"
     return "civilians" if groups else ""
 
