@@ -303,6 +303,9 @@ def test_range_without_year_or_anchor_is_null() -> None:
         ("Forces deployed on Thursday a joint patrol.", False),
         ("Twenty two civilians died, MSF reported, on Saturday after an airstrike.", False),
         ("On Monday, gunmen attacked a village, killing five, residents said.", False),
+        # ACLED's convention: the date a report gives dates the event when nothing closer does
+        ("Militiamen killed three herders, as reported on 3 May 2022.", False),
+        ("Militiamen killed three herders, as reported by local media on 3 May 2022.", False),
     ],
 )
 def test_reporting_dates_are_told_apart_from_event_dates(sentence: str, reporting: bool) -> None:

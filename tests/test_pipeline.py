@@ -162,7 +162,7 @@ def test_variant_stories_in_the_other_order(extract):
 
 DEV = sorted((SHARED / "articles_dev").glob("*.txt")) if SHARED.exists() else []
 # Article 030 reports an earthquake; its "damaged" is typed as property destruction until the non-event gate exists.
-NOT_YET = {"030": "issue 13 (filed as issue 10): the non-event gate; an earthquake's 'damaged' is typed as property destruction"}
+NOT_YET: dict[str, str] = {}  # article stem -> why it is expected to fail (strict xfail)
 DEV_CASES = [pytest.param(p, id=p.stem, marks=pytest.mark.xfail(strict=True, reason=NOT_YET[p.stem]))
              if p.stem in NOT_YET else pytest.param(p, id=p.stem) for p in DEV]
 

@@ -221,12 +221,17 @@ _CLAUSE_OPENING = re.compile(rf"[.!?;\n]{SP0}(?:(?i:{_alt(_REP['clause_openers']
 _SPEAKS_AFTER = re.compile(rf",{SP}(?:[\w'’()-]{{1,30}}{SP}){{0,6}}?(?i:{_VERBS}){_R}")
 
 
+_AS_REPORTED = re.compile(rf"(?i:\bas{SP}reported)(?:{SP}(?i:by){SP}[^,.;]{{1,40}}?)?(?:{SP}(?i:on))?{SP0}\Z")
+
+
 def _is_reporting(text: str, start: int, end: int, kind: str, mention: str) -> bool:
     """Whether the mention dates a statement: right after a reporting verb, or opening a clause whose
     subject then speaks ("On Wednesday, Amnesty International said ...")."""
     if kind == "weekday" and re.search(r"['’]s\Z", mention):
         return False  # "Wednesday's strikes": the date modifies the event noun
     before = text[max(0, start - 80) : start]
+    if _AS_REPORTED.search(before):
+        return False  # ACLED's convention: the date an event was reported dates it when nothing closer does
     if _SAID_BEFORE.search(before) or _TOLD_BEFORE.search(before):
         return True
     opening = ("\n" if start <= 40 else "") + text[max(0, start - 40) : start]

@@ -139,7 +139,7 @@ class Extractor:
         )
         facts = self._read_sentences(parsed, ctx)
         drafts = events.draft_events(parsed.index, facts)
-        label = events.article_label(art.text, acled.note_label(art.text), drafts, self.typing)
+        label = events.article_label(art.text, acled.note_label(art.text), drafts, facts, self.typing)
         drafts = events.with_label(parsed.index, drafts, facts, label)
         main = events.main_draft(drafts, label)
         shown = events.caption_draft(drafts)

@@ -57,31 +57,29 @@ def _stem(word: str, suffixes: Sequence[str]) -> str:
 
 
 def features(text: str) -> list[str]:
-    """The features of a text: its content words, stemmed (numbers folded to one token), and word pairs, each once."""
+    """The features of a text: its content words, stemmed, and word pairs, each once."""
     stop, suffixes = _words()
-    words = ["0" if w[0].isdigit() else _stem(w, suffixes) for w in _WORD.findall(text.lower()) if w not in stop]
+    # numbers are left out: dates and counts are in every kind of report and say nothing of its type
+    words = [_stem(w, suffixes) for w in _WORD.findall(text.lower()) if w not in stop and not w[0].isdigit()]
     grams = [f"w:{w}" for w in words] + [f"b:{a}_{b}" for a, b in zip(words, words[1:])]
     return list(dict.fromkeys(grams))
 
 
 @dataclass(frozen=True)
 class Prediction:
-    """The classifier's reading of a text: its likeliest sub-event type, and how likely the text is no event."""
+    """The classifier's reading of a text: its likeliest event type and sub-event type, and how likely the text is
+    no event at all."""
 
-    sub_event_type: str  # the likeliest of the 25 sub-event types
-    probability: float
-    none_probability: float  # the probability that the text reports no event at all
+    event_type: str  # the event type whose sub-event types are likeliest together
+    sub_event_type: str  # the likeliest sub-event type of that event type
+    probability: float  # of that sub-event type
+    none_probability: float  # that the text reports no event at all
     of: dict[str, float]  # every class's probability
 
     @property
-    def event_type(self) -> str:
-        """The ACLED event type of the likeliest sub-event type."""
-        return SUB_TO_TYPE[self.sub_event_type]
-
-    @property
     def is_event(self) -> bool:
-        """Whether the model reads an event at all: 'no event' is not its likeliest class."""
-        return self.none_probability < self.probability
+        """Whether the model reads an event at all: 'no event' is less likely than some event."""
+        return self.none_probability < 0.5
 
 
 class EventModel:
@@ -109,10 +107,16 @@ class EventModel:
         return exp / exp.sum()
 
     def predict(self, text: str) -> Prediction:
-        """The likeliest sub-event type of a text and how likely it is no event, with how sure the model is."""
+        """The likeliest event type of a text (its sub-event types summed), that type's likeliest sub-event type, and
+        how likely the text is no event."""
         of = {c: round(float(x), 4) for c, x in zip(self.classes, self.probabilities(text))}
-        sub = max((c for c in self.classes if c != NONE), key=lambda c: of[c])
-        return Prediction(sub, of[sub], of[NONE], of)
+        by_type: dict[str, float] = {}
+        for c in self.classes:
+            if c != NONE:
+                by_type[SUB_TO_TYPE[c]] = by_type.get(SUB_TO_TYPE[c], 0.0) + of[c]
+        event_type = max(by_type, key=lambda t: by_type[t])
+        sub = max(EVENT_TYPES[event_type], key=lambda c: of.get(c, 0.0))
+        return Prediction(event_type, sub, of[sub], of[NONE], of)
 
 
 @lru_cache(maxsize=1)
@@ -126,6 +130,7 @@ def model() -> EventModel:
 Typing = Literal["rules", "model", "both"]  # what types events: `sitrep eval --typing` compares them
 FILL = 0.4  # the model types what the rules left untyped when at least this sure (26 classes: 0.04 is chance)
 OVERRIDE = 0.9  # and overrules a rule of another event type only when at least this sure
+GATE = 0.6  # the model vetoes a weakly read event (see `decide`) when at least this sure the text reports none
 
 
 @dataclass(frozen=True)
@@ -139,9 +144,12 @@ class Decision:
     note: str
 
 
-def decide(rules: tuple[str | None, str | None], prediction: Prediction, typing: Typing = "both") -> Decision:
+def decide(rules: tuple[str | None, str | None], prediction: Prediction, typing: Typing = "both",
+           weak: bool = False) -> Decision:
     """Combine the rules' type with the model's reading: agreement is 'both'; the model fills in what the rules
-    left untyped when it reads an event, and overrules them only when it is very sure of another event type."""
+    left untyped when it reads an event, and overrules them only when it is very sure of another event type.
+    When the rules' reading is `weak` (only generic violence words, no organised actor doing it), the model's
+    'no event' vetoes it: a stabbing in a bar or a crush in a stadium is not political violence."""
     rule_type, rule_sub = rules
     said = (f"model: {prediction.sub_event_type} ({prediction.probability:.2f}), "
             f"no event ({prediction.none_probability:.2f})")
@@ -151,6 +159,8 @@ def decide(rules: tuple[str | None, str | None], prediction: Prediction, typing:
         if not prediction.is_event:
             return Decision(None, None, None, None, f"{said}: no event")
         return Decision(prediction.event_type, prediction.sub_event_type, "model", prediction.probability, said)
+    if weak and prediction.none_probability >= GATE:
+        return Decision(None, None, None, None, f"{said}: no political violence, demonstration or development")
     if rule_type is None:
         if prediction.is_event and prediction.probability >= FILL:
             return Decision(prediction.event_type, prediction.sub_event_type, "model", prediction.probability,

@@ -14,11 +14,11 @@ import math
 import re
 import tomllib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 
-from spacy.tokens import Span
+from spacy.tokens import Span, Token
 
 from sitrep.actors import ActorBook, ActorMention
 from sitrep.events import learned
@@ -48,6 +48,8 @@ class Trigger:
     unless_before: frozenset[str] = frozenset()
     unless_after: frozenset[str] = frozenset()
     next_pos: frozenset[str] = frozenset()  # the next word must have one of these tags ("captured Kidal")
+    needs_crowd: bool = False  # an act of a riot: a riot only when done by a crowd or at a demonstration
+    otherwise: str = ""  # what such an act is when no crowd does it (a strategic development), or nothing
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,10 @@ class Lexicon:
     background: tuple[tuple[str, ...], ...]
     hazards: tuple[tuple[str, ...], ...]
     off_duty: frozenset[str]
+    crowd: tuple[tuple[str, ...], ...]
+    armed_targets: tuple[tuple[str, ...], ...]
+    unreal: tuple[tuple[str, ...], ...]
+    symbolic: tuple[tuple[str, ...], ...]
     nonviolent_transfer: tuple[tuple[str, ...], ...]
 
 
@@ -89,6 +95,8 @@ def lexicon() -> Lexicon:
                 unless_before=frozenset(entry.get("unless_before", [])),
                 unless_after=frozenset(entry.get("unless_after", [])),
                 next_pos=frozenset(entry.get("next_pos", [])),
+                needs_crowd=entry.get("needs_crowd", False),
+                otherwise=entry.get("otherwise", ""),
             )
             by_first.setdefault(words[0], []).append(trig)
     for trigs in by_first.values():
@@ -99,6 +107,10 @@ def lexicon() -> Lexicon:
         background=tuple(tuple(c.split()) for c in raw["separate"]["background"]),
         hazards=tuple(tuple(c.split()) for c in raw["hazards"]["cues"]),
         off_duty=frozenset(raw["off_duty"]["cues"]),
+        crowd=tuple(tuple(c.split()) for c in raw["crowd"]["cues"]),
+        armed_targets=tuple(tuple(c.split()) for c in raw["armed_targets"]["cues"]),
+        unreal=tuple(tuple(c.split()) for c in raw["unreal"]["cues"]),
+        symbolic=tuple(tuple(c.split()) for c in raw["symbolic"]["cues"]),
         nonviolent_transfer=tuple(tuple(c.split()) for c in raw["nonviolent_transfer"]["cues"]),
     )
 
@@ -119,6 +131,10 @@ def find_triggers(sent: Span) -> list[Hit]:
             after = " ".join(words[k + n : k + n + 2])
             if before in trig.unless_before or any(after.startswith(u) for u in trig.unless_after):
                 continue
+            if trig.event_type and (_ends_with(words[max(0, k - 3) : k], lex.unreal) or _dated_past(words, k)):
+                continue  # 'no clashes were reported', 'in anticipation of attacks', 'the 2016 bombings'
+            if trig.needs_crowd and _has_phrase(words[k + n : k + n + 5], lex.symbolic):
+                continue  # 'burned a flag', 'set fire to an effigy': a gesture of protest, not violence
             nxt = sent.start + k + n
             if trig.next_pos and (nxt >= sent.end or sent.doc[nxt].pos_ not in trig.next_pos):
                 continue
@@ -127,6 +143,26 @@ def find_triggers(sent: Span) -> list[Hit]:
             break
         k += matched or 1
     return hits
+
+
+_YEAR = re.compile(r"(1[89]|20)\d\d")
+_MONTHS = frozenset("january february march april may june july august september october november december".split())
+
+
+def _dated_past(words: Sequence[str], k: int) -> bool:
+    """Whether the trigger at k names a past event by its year: 'the 2016 bombings', 'the 1999 rebel invasion',
+    'the September 2023 raid' recall an earlier event; a report dates its own with 'On 3 May 2022,'."""
+    for j in (k - 1, k - 2):
+        if j < 1 or not _YEAR.fullmatch(words[j]) or not all(w.isalpha() for w in words[j + 1 : k]):
+            continue
+        if words[j - 1] in ("the", "'s") or words[j - 1] in _MONTHS and j > 1 and words[j - 2] == "the":
+            return True
+    return False
+
+
+def _ends_with(words: Sequence[str], phrases: Sequence[tuple[str, ...]]) -> bool:
+    """Whether the words end with one of the phrases."""
+    return any(len(p) <= len(words) and tuple(words[len(words) - len(p) :]) == p for p in phrases)
 
 
 def _has_phrase(words: Sequence[str], phrases: Sequence[tuple[str, ...]]) -> bool:
@@ -190,26 +226,35 @@ class Draft:
 
     @property
     def family(self) -> str:
-        """The event type of the strongest typed trigger ('violence' for generic words)."""
-        typed = [h for s in self.sentences for h in s.typed]
-        return max(typed, key=lambda h: h.trigger.rank).trigger.event_type if typed else ""
+        """The family of the strongest typed trigger (see `_family`)."""
+        return _family([h for s in self.sentences for h in s.typed])
 
     def town(self) -> Location | None:
         """The first town-level place of the event."""
         return next((p for s in self.sentences for p in s.places if p.precision == "town"), None)
 
 
+def _family(typed: Sequence[Hit]) -> str:
+    """The event type of the strongest trigger ('violence' for generic words; 'Disrupted weapons use' and 'Other'
+    apart from the other strategic developments), '' when there is none."""
+    if not typed:
+        return ""
+    trig = max(typed, key=lambda h: h.trigger.rank).trigger
+    return trig.sub_event_type if trig.sub_event_type in ("Disrupted weapons use", "Other") else trig.event_type or ""
+
+
 def _compatible(a: str, b: str) -> bool:
     """Whether two trigger families can describe one event."""
-    if not a or not b or a == b:
+    if not a or not b or a == b or "Other" in (a, b):  # patrols and reinforcements around an event belong to it
         return True
     violent = {*VIOLENT, *GENERIC}
-    return a in violent and b in violent
+    crowd = {"Protests", "Riots"}  # a demonstration that turns violent is one event
+    weapons = {"Disrupted weapons use", "Explosions/Remote violence"}  # 'defused an IED. The IED was primed ...'
+    return a in violent and b in violent or a in crowd and b in crowd or a in weapons and b in weapons
 
 
 def _family_of(facts: SentenceFacts) -> str:
-    typed = facts.typed
-    return max(typed, key=lambda h: h.trigger.rank).trigger.event_type if typed else ""
+    return _family(facts.typed)
 
 
 def group_sentences(article: int, facts: Sequence[SentenceFacts]) -> list[Draft]:
@@ -307,22 +352,40 @@ def type_event(draft: Draft, label: Label | None, book: ActorBook, country: str 
         country = book.country_of(location.country) or location.country
     victims = victims_of(draft)
     event_type, sub_type, notes = classify(draft, victims, label.types if label else None)
-    if label is not None:
-        decided = learned.Decision(event_type, sub_type, label.source, label.confidence, "")
-    else:
-        text = " ".join(s.sent.text.strip() for s in draft.sentences)
-        decided = learned.decide((event_type, sub_type), learned.model().predict(text), typing)
-    if decided.note:
-        notes = [*notes, decided.note]
     acled_country = (book.country_of(country) or country) if country else None
     generic = {cls: book.class_actor(cls, acled_country) if acled_country else None
                for cls in ("armed", "civilians", "protesters", "rioters")}
-    actor1, actor2 = choose_actors(draft, decided.event_type, victims, generic["armed"], generic["civilians"],
-                                   generic["protesters"], generic["rioters"])
+
+    def actors(types: str | None) -> tuple[Actor | None, Actor | None]:
+        return choose_actors(draft, types, victims, generic["armed"], generic["civilians"], generic["protesters"],
+                             generic["rioters"])
+
+    if label is not None:
+        decided = learned.Decision(event_type, sub_type, label.source, label.confidence, "")
+    else:
+        core = core_sentences(draft)
+        strongest = max((h.trigger.rank for s in core for h in s.typed), default=0)
+        weak = event_type is not None and strongest < SPECIFIC_RANK and not any(map(_organised, actors(event_type)))
+        decided = learned.decide((event_type, sub_type), learned.model().predict(" ".join(s.sent.text.strip() for s in core)),
+                                 typing, weak)
+    if decided.note:
+        notes = [*notes, decided.note]
+    actor1, actor2 = actors(decided.event_type)
     event_type, sub_type = territory((decided.event_type, decided.sub_event_type), actor1, country, draft)
     event_type, sub_type = detention((event_type, sub_type), actor1)
     return Typed(event_type, sub_type, actor1, actor2, notes, decided.source if event_type else None,
                  decided.confidence if event_type else None)
+
+
+ACTING = ("armed", "state", "protest", "civilian")  # actor roles that can carry an event (not officials, countries)
+ORGANISED = ("State forces", "Rebel group", "Political militia", "Identity militia", "External/Other forces")
+
+
+def _organised(actor: Actor | None) -> bool:
+    """Whether an actor is an organised armed or political actor known by name: not an unidentified group, a crowd,
+    or the police (who are named in ordinary crime news as the ones who report and arrest)."""
+    return (actor is not None and actor.type in ORGANISED
+            and not actor.name.startswith(("Unidentified", "Police Forces")))
 
 
 @dataclass(frozen=True)
@@ -336,12 +399,17 @@ class Label:
 
 
 def article_label(text: str, acled_label: tuple[str, str] | None, drafts: Sequence[Draft],
-                  typing: learned.Typing = "both") -> Label | None:
+                  facts: Sequence[SentenceFacts], typing: learned.Typing = "both") -> Label | None:
     """The label of an article: its ACLED note label, else what the model reads in it when the rules drafted no
-    typed event (or when the model alone types)."""
+    typed event (or when the model alone types). Together with the rules, the model labels only an article
+    with some word of harm, force or protest, or people who can act in one (armed men, forces, crowds,
+    civilians): text with none of these ("the central bank raised rates") is no event, whatever the model,
+    which never saw such text, makes of it."""
     if acled_label is not None:
         return Label(acled_label, "rules")
     if typing == "rules" or any(d.family for d in drafts) and typing == "both":
+        return None
+    if typing == "both" and not any(f.hits or any(m.role in ACTING for m in f.actors) for f in facts):
         return None
     if typing == "model" and drafts:
         return None  # the model types each draft
@@ -354,11 +422,12 @@ def article_label(text: str, acled_label: tuple[str, str] | None, drafts: Sequen
 def classify(draft: Draft, victims: str, label: tuple[str, str] | None = None) -> tuple[str | None, str | None, list[str]]:
     """ACLED event type and sub-event type of a draft, with the reason."""
     if label is not None:
-        return label[0], label[1], [f"type from the note's label: {label[0]} / {label[1]}"]
+        return label[0], label[1], [f"type from the article's label: {label[0]} / {label[1]}"]
     hits = draft.hits
     present = {h.trigger.event_type for h in hits if h.trigger.event_type}
     core = [h for s in core_sentences(draft) for h in s.hits if h.trigger.event_type]
-    usable = [h for h in core if not h.trigger.requires or h.trigger.requires in present]
+    acts = [_as_done(draft, h) for h in core if not h.trigger.requires or h.trigger.requires in present]
+    usable = [h for h in acts if h is not None]
     if not usable:
         return None, None, [f"untyped event ({draft.label})"] if draft.label else []
     best = max(usable, key=lambda h: h.trigger.rank)
@@ -371,7 +440,7 @@ def classify(draft: Draft, victims: str, label: tuple[str, str] | None = None) -
         if violent:
             best = max(violent, key=lambda h: h.trigger.rank)
             trig = best.trigger
-    if trig.event_type in GENERIC:
+    if trig.event_type in GENERIC or trig.sub_event_type == "Looting/property destruction":
         if not armed and any(s.cue(lexicon().hazards) for s in draft.sentences):
             return None, None, [f"'{best.text}' with a natural or accidental hazard: not political violence"]
         if trig.event_type == "harm" and not armed:
@@ -384,11 +453,126 @@ def classify(draft: Draft, victims: str, label: tuple[str, str] | None = None) -
         c.claim.kind == "killed" and not c.is_part for c in draft.claims
     ):
         return "Violence against civilians", "Attack", [f"'{best.text}' with people killed: an attack"]
+    if trig.sub_event_type == "Peaceful protest" and _arrests(draft):
+        return "Protests", "Protest with intervention", [f"'{best.text}' with arrests: a protest with intervention"]
+    riot = _crowd_violence(draft, best)
+    if trig.event_type == "Protests" and trig.sub_event_type != "Excessive force against protesters":
+        # ACLED: a demonstration in which the demonstrators turn violent is a violent demonstration
+        riot = next((r for h in hits if (r := _crowd_violence(draft, h)) == "Violent demonstration"), None)
+    if riot is not None:
+        return "Riots", riot, [f"'{best.text}' done by a crowd, not an armed group or a force: a riot"]
     if trig.event_type not in GENERIC:
         return trig.event_type, trig.sub_event_type, [f"type from trigger '{best.text}' (rank {trig.rank})"]
-    if victims == "civilians":
+    if victims != "armed":
         return "Violence against civilians", "Attack", [f"'{best.text}' against civilians"]
     return "Battles", "Armed clash", [f"'{best.text}' between armed actors"]
+
+
+CROWD_ROLES = ("civilian", "protest")
+CROWD_ACTS = ("violence", "Riots", "Battles")  # violence words, riot words, and clashes (not territory changes)
+
+
+def _crowd_violence(draft: Draft, best: Hit) -> str | None:
+    """The riot sub-type when the trigger's violence is done by a crowd ('supporters beat a man', 'demonstrators
+    clashed with police'), None otherwise.
+
+    A violence verb needs a crowd for its subject (or after the 'by' of a passive) and no armed group or
+    force there; a clash needs a crowd on one side and no armed group on either (a force may face
+    demonstrators); an act of a riot with no doer named needs a crowd or a demonstration in its sentence."""
+    trig = best.trigger
+    if trig.event_type not in CROWD_ACTS or trig.event_type == "Battles" and trig.sub_event_type != "Armed clash":
+        return None
+    if trig.event_type == "Riots" and not trig.needs_crowd:
+        return trig.sub_event_type  # named as a riot
+    s = next((s for s in draft.sentences if best in s.hits), None)
+    if s is None:
+        return None
+    protest = any(m.role == "protest" and m.actor.type == "Protesters" for m in s.actors) or any(
+        h.trigger.event_type == "Protests" for h in draft.hits)
+    tok = s.sent.doc[best.token]
+    doers = _doers(tok)
+    if trig.event_type == "Battles":
+        parts = [_sides(tok)] + ([doers] if doers is not None else [])
+    elif doers is not None:
+        parts = [doers]
+    elif trig.needs_crowd:
+        parts = [s.sent.doc[s.sent.start : tok.i]]  # who stands before the act ('people blocked roads with burning tires')
+    else:
+        return None
+    roles = {m.role for m in s.actors if any(m.start < p.end_char and m.end > p.start_char for p in parts)}
+    if "armed" in roles or "state" in roles and not (trig.event_type == "Battles" and ("protest" in roles or protest)):
+        return None
+    if not (roles & set(CROWD_ROLES) or any(_crowd_words(p) for p in parts)
+            or protest and (trig.event_type == "Battles" or trig.needs_crowd)):
+        return None
+    return "Violent demonstration" if protest else "Mob violence"
+
+
+def _as_done(draft: Draft, hit: Hit) -> Hit | None:
+    """A riot act as its doers make it: a riot when a crowd did it, else what the act is without a crowd
+    (property destruction) or nothing; any other trigger as it is."""
+    trig = hit.trigger
+    if not trig.needs_crowd or _crowd_violence(draft, hit):
+        return hit
+    if not trig.otherwise:
+        return None
+    return Hit(replace(trig, event_type="Strategic developments", sub_event_type=trig.otherwise,
+                       rank=PROPERTY_RANK, needs_crowd=False), hit.token, hit.text)
+
+
+PROPERTY_RANK = 40  # as the looting words: below an attack, above arrests
+
+
+def _arrests(draft: Draft) -> bool:
+    """Whether the report's own sentences tell of arrests made, not recalled ('a protest for X, arrested in May')."""
+    return any(h.trigger.sub_event_type == "Arrests" and _made(s.sent.doc[h.token])
+               for s in core_sentences(draft) for h in s.hits)
+
+
+def _made(tok: Token) -> bool:
+    """Whether a verb tells of an act done in the report ('police arrested', 'were detained'), not of people
+    described by it ('15 illegally detained activists', 'a leader arrested in May')."""
+    if tok.pos_ not in ("VERB", "AUX") or tok.dep_ in ("acl", "relcl", "amod"):
+        return False
+    before = next((t for t in reversed(tok.doc[tok.sent.start : tok.i]) if t.pos_ != "ADV"), None)
+    if before is not None and (before.like_num or before.pos_ == "DET"):
+        return False  # 'the 15 (illegally) detained activists': the parser may still call it a verb
+    return tok.tag_ != "VBN" or any(c.dep_ in ("aux", "auxpass") for c in tok.children)
+
+
+def _doers(tok: Token) -> Span | None:
+    """Who did what a verb says: the 'by' phrase of a passive, else the subject of the verb or of the verb it is
+    joined to ('arrested, beat and robbed'); None when the word is no verb or names no doer."""
+    verb = tok
+    for _ in range(4):
+        agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+        if agent is not None:
+            return agent.doc[agent.left_edge.i : agent.right_edge.i + 1]
+        subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subject is not None:
+            return None if subject.dep_ == "nsubjpass" else subject.doc[subject.left_edge.i : subject.right_edge.i + 1]
+        if verb.dep_ not in ("conj", "xcomp", "advcl") or verb.head is verb:
+            return None
+        verb = verb.head
+    return None
+
+
+def _sides(tok: Token) -> Span:
+    """The words that name who took part in a clash: a few words before it, and those after a 'between' or
+    'with' that follows it closely ('clashes erupted between supporters of two candidates')."""
+    sent = tok.sent
+    end = tok.i + 1
+    link = next((t for t in tok.doc[end : min(sent.end, end + 3)] if t.lower_ in ("between", "with", "among")), None)
+    if link is not None:
+        end = min(sent.end, link.i + 9)
+    return tok.doc[max(sent.start, tok.i - 4) : end]
+
+
+def _crowd_words(span: Span) -> bool:
+    """Whether the words name an unorganised crowd ('a group of people', 'supporters'), not an armed one."""
+    words = [t.lower_ for t in span]
+    unnamed = {"armed", "unknown", "unidentified"}  # 'unknown people' are perpetrators nobody named, not a crowd
+    return not unnamed & set(words) and _has_phrase(words, lexicon().crowd)
 
 
 def core_sentences(draft: Draft) -> list[SentenceFacts]:
@@ -402,11 +586,12 @@ def core_sentences(draft: Draft) -> list[SentenceFacts]:
     return [s for s in draft.sentences if any(s is c for c in core)]
 
 
+SPECIFIC_RANK = 50  # triggers from here up name a weapon, a fight, a protest or a riot; below, generic words
 CLASH_OUTRANKS = 86  # an attack between armed actors outranks remote violence, not territory changes
 
 
 def _clash_sentence(draft: Draft) -> str | None:
-    """A generic attack word in the incident's own sentences, armed or state actors before and after it.
+    """A generic attack word in the incident's own sentences, different armed or state actors before and after it.
 
     ('militants attacked army units'); later context ("the reported attack … the Islamic State group")
     does not make a strike a battle.
@@ -416,9 +601,9 @@ def _clash_sentence(draft: Draft) -> str | None:
             if h.trigger.event_type != "violence":
                 continue
             at = s.sent.doc[h.token].idx
-            before = any(m.role in ("armed", "state") and m.end <= at for m in s.actors)
-            after = any(m.role in ("armed", "state") and m.start > at for m in s.actors)
-            if before and after:
+            before = {m.actor for m in s.actors if m.role in ("armed", "state") and m.end <= at}
+            after = {m.actor for m in s.actors if m.role in ("armed", "state") and m.start > at}
+            if any(a != b for a in before for b in after):  # 'police beat a man at the police station': one side
                 return h.text
     return None
 
@@ -454,12 +639,25 @@ def _strongest(draft: Draft) -> tuple[SentenceFacts, int] | None:
 
 
 def _target(draft: Draft) -> ActorMention | None:
-    """The first actor named after the strongest trigger ('opened fire at Palestinian fishing boats')."""
+    """The first actor named after the strongest trigger ('opened fire at Palestinian fishing boats'), other
+    than the one that acted ('police beat a detainee at the police station' names no target)."""
     found = _strongest(draft)
     if found is None:
         return None
     s, at = found
-    return next((m for m in s.actors if m.start > at and m.role in ("armed", "state", "civilian")), None)
+    doers = {m.actor for m in s.actors if m.end <= at}
+    return next((m for m in s.actors if m.start > at and m.role in ("armed", "state", "civilian")
+                 and m.actor not in doers), None)
+
+
+def _armed_target(draft: Draft) -> bool:
+    """Whether the strongest trigger hits what forces or armed groups hold ('opened fire towards military posts')."""
+    found = _strongest(draft)
+    if found is None:
+        return False
+    s, at = found
+    tok = next(t for t in s.sent if t.idx == at)
+    return _has_phrase([t.lower_ for t in s.sent.doc[tok.i + 1 : min(s.sent.end, tok.i + 8)]], lexicon().armed_targets)
 
 
 def _off_duty(draft: Draft, target: ActorMention) -> bool:
@@ -480,15 +678,29 @@ def _one_sided(draft: Draft) -> bool:
     return not any(m.role in ("armed", "state") and m.start > at for m in s.actors)
 
 
+def _victim_group(s: SentenceFacts, found: Found) -> str:
+    """The group a count names; members of a named armed group or force ('two QSD members') are armed, and
+    off-duty, retired or former members ('a former police officer') civilians."""
+    claim = found.claim
+    first = re.findall(r"[a-z]+(?:-[a-z]+)?", (claim.subject or "").lower())[:2]
+    if claim.group != "civilians" and any(w in lexicon().off_duty for w in first):
+        return "civilians"
+    named = any(m.role in ("armed", "state") and m.start < claim.end and m.end > claim.start for m in s.actors)
+    return "armed_groups" if claim.group.startswith("other:") and named else claim.group
+
+
 def victims_of(draft: Draft) -> str:
     """Who was hit: 'civilians', 'armed' or '' — from the counted people and the actors named."""
-    groups = {c.claim.group for c in draft.claims if c.claim.kind in ("killed", "injured", "abducted")}
+    groups = {_victim_group(s, c) for s in draft.sentences for c in s.claims
+              if c.claim.kind in ("killed", "injured", "abducted")}
     if groups & {"state_forces", "armed_groups"}:
         return "armed"
     # people counted by an unlisted noun (a driver, a Palestinian, two brothers) are civilians
     if "civilians" in groups or any(g.startswith("other:") for g in groups):
         return "civilians"
     target = _target(draft)
+    if target is None and _armed_target(draft):
+        return "armed"
     if target is not None:
         return "civilians" if target.role == "civilian" or _off_duty(draft, target) else "armed"
     roles = {m.role for s in draft.sentences for m in s.actors}
