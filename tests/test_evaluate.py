@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import eval_gate
-from sitrep.acled import note_label, stated_toll, strip_cues
+from sitrep.acled import is_note, note_label, stated_toll, strip_cues
 from sitrep.evaluate import Report, Score, gold_claims, same_actor, same_admin, same_claimant
 
 
@@ -81,3 +81,15 @@ def test_gate_reports_fields_below_floor_and_changed_corpus():
     baseline = {"datasets": {"x": {"corpus_hash": "other", "floors": {"event_type": 0.95}}}}
     problems = eval_gate.check({"x": _report(0.9)}, baseline)
     assert any("corpus changed" in p for p in problems) and any("below its floor" in p for p in problems)
+
+
+@pytest.mark.parametrize(("text", "note"), [
+    ("On 3 May 2022, militants burned a house in X.", True),
+    ("Around 9 May 2022 (as reported), gunmen killed two herders.", True),
+    ("Training: On 8 April 2022, a militia held a drill.", True),
+    ("Between 3 and 5 May 2022, fighting continued near Y.", True),
+    ("The central bank raised interest rates on 3 May 2022.", False),
+    ("On Tuesday, the minister visited the capital.", False),
+])
+def test_is_note_reads_the_opening_of_an_event_note(text, note):
+    assert is_note(text) is note

@@ -248,7 +248,45 @@ def test_reinforcements_after_an_attack_belong_to_it(extract):
 
 def test_the_model_vetoes_a_weak_reading_with_no_organised_actor(extract):
     """A stabbing outside a pub: a generic harm word, no armed group or force; the model reads no event."""
-    text = "A man in his twenties was stabbed outside a bar in Cork late on Saturday after a row over a taxi, gardai said."
+    text = ("A man in his twenties was stabbed outside a bar in Cork late on Saturday after a row over a taxi, "
+            "gardai said.")
     assert all(e.event_type is None for e in extract(text, published="2023-05-10").events)
     armed = "Gunmen stabbed a village chief to death outside his home in Kasai late on Saturday, residents said."
     assert any(e.event_type for e in extract(armed, published="2023-05-10").events)
+
+
+@pytest.mark.parametrize(("text", "sub_event_type"), [
+    # a force's violence at a demonstration: excessive force when people are hurt, else an intervention
+    ("Residents demonstrated in Garowe against the new governor. Security forces fired live bullets to disperse the "
+     "crowd. Four demonstrators were injured.", "Excessive force against protesters"),
+    ("Traders protested in Khost against a municipal order. Police opened fire to disperse them, killing one "
+     "protester.", "Excessive force against protesters"),
+    # arrests told in the next sentence, or 'detaining' in the same one, belong to the demonstration
+    ("Opposition supporters staged a protest in Male against the new tax. Eleven people were arrested by police.",
+     "Protest with intervention"),
+    ("Students gathered in Minsk to oppose the law. Police intervened, detaining at least 20 participants.",
+     "Protest with intervention"),
+], ids=["live_bullets", "opened_fire", "arrests_next_sentence", "detaining"])
+def test_force_and_arrests_at_a_demonstration(extract, text, sub_event_type):
+    event = next(e for e in extract(text, published="2023-05-10").events if e.event_type)
+    assert event.sub_event_type == sub_event_type
+
+
+def test_people_who_entered_a_country_are_not_a_territory_change(extract):
+    text = "Police captured and detained 212 migrants who entered Turkey illegally during operations in Izmir."
+    event = next(e for e in extract(text, published="2023-05-10").events if e.event_type)
+    assert event.sub_event_type == "Arrests"
+
+
+def test_the_model_types_an_event_note_the_rules_cannot(extract):
+    """A note opening with its date reports an event by its form; the model may type it."""
+    note = extract("On 8 April 2023, the Verde Valley militia held a recruitment meeting in Cottonwood (Arizona).")
+    plain = extract("The central bank raised interest rates by half a point on Tuesday.")
+    assert any(e.event_type for e in note.events) and not any(e.event_type for e in plain.events)
+
+
+def test_homes_burned_with_no_doer_named_are_no_riot(extract):
+    text = ("Gunmen killed four villagers in an attack on Tuesday near Maiduguri, police said. Residents said at "
+            "least seven people were killed and several homes were burned.")
+    event = next(e for e in extract(text, published="2024-05-10").events if e.event_type)
+    assert (event.event_type, event.sub_event_type) == ("Violence against civilians", "Attack")

@@ -23,6 +23,7 @@ class Conventions:
     strip: tuple[re.Pattern[str], ...]
     labels: dict[str, tuple[str, str]]
     label: re.Pattern[str]
+    note_opening: re.Pattern[str]
     fatalities_coded: re.Pattern[str]
     no_fatalities: re.Pattern[str]
     coded_actor: re.Pattern[str]  # group 1: the phrase an actor was coded as
@@ -40,6 +41,7 @@ def conventions() -> Conventions:
         strip=tuple(re.compile(p, re.I) for p in raw["strip"]),
         labels=labels,
         label=re.compile(rf"^\s*({names})\s*:\s*", re.I),
+        note_opening=re.compile(raw["note_opening"], re.I),
         fatalities_coded=re.compile(raw["fatalities_coded"], re.I),
         no_fatalities=re.compile(raw["no_fatalities"], re.I),
         coded_actor=re.compile(raw["coded_actor"], re.I),
@@ -52,6 +54,11 @@ def note_label(text: str) -> tuple[str, str] | None:
     """The (event type, sub-event type) an opening label names ('Property destruction: …')."""
     m = conventions().label.match(text)
     return conventions().labels[m.group(1).lower()] if m else None
+
+
+def is_note(text: str) -> bool:
+    """Whether a text opens as an event note does, with the event's date ('On 3 May 2022, …')."""
+    return conventions().note_opening.match(text) is not None
 
 
 def stated_toll(text: str) -> tuple[int, int, int] | None:

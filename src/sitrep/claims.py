@@ -210,8 +210,11 @@ def find_numbers(sent: Span) -> list[Number]:
 
 def _group_word(doc: Doc, i: int, stop: int, lex: Lexicon) -> tuple[int | None, int, int | None] | None:
     """A group or vague amount at token i: (value, end, vague code), e.g. 'a dozen', 'dozens of'."""
+    first = doc[i].lower_
     for table, vague in ((lex.groups, False), (lex.vague, True)):
         for phrase, value in table.items():
+            if not phrase.startswith(first):
+                continue  # most tokens start no phrase: skip them before splitting each one
             words = phrase.split()
             end = i + len(words)
             if end <= stop and tuple(t.lower_ for t in doc[i:end]) == tuple(words):

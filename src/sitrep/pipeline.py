@@ -139,7 +139,8 @@ class Extractor:
         )
         facts = self._read_sentences(parsed, ctx)
         drafts = events.draft_events(parsed.index, facts)
-        label = events.article_label(art.text, acled.note_label(art.text), drafts, facts, self.typing)
+        label = events.article_label(art.text, acled.note_label(art.text), drafts, facts, self.typing,
+                                     acled.is_note(art.text))
         drafts = events.with_label(parsed.index, drafts, facts, label)
         main = events.main_draft(drafts, label)
         shown = events.caption_draft(drafts)

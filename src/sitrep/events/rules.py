@@ -138,6 +138,8 @@ def find_triggers(sent: Span) -> list[Hit]:
             nxt = sent.start + k + n
             if trig.next_pos and (nxt >= sent.end or sent.doc[nxt].pos_ not in trig.next_pos):
                 continue
+            if trig.sub_event_type in TERRITORY and sent.doc[sent.start + k].dep_ in ("relcl", "acl"):
+                continue  # 'migrants who entered Turkey', 'rebels who took the town in 2019': who, not what happened
             hits.append(Hit(trig, sent.start + k, sent.doc[sent.start + k : sent.start + k + n].text))
             matched = n
             break
@@ -234,13 +236,16 @@ class Draft:
         return next((p for s in self.sentences for p in s.places if p.precision == "town"), None)
 
 
+OWN_FAMILY = ("Disrupted weapons use", "Other", "Arrests")  # strategic developments that may join another event
+
+
 def _family(typed: Sequence[Hit]) -> str:
-    """The event type of the strongest trigger ('violence' for generic words; 'Disrupted weapons use' and 'Other'
-    apart from the other strategic developments), '' when there is none."""
+    """The event type of the strongest trigger ('violence' for generic words; the strategic developments of
+    OWN_FAMILY by their sub-event type), '' when there is none."""
     if not typed:
         return ""
     trig = max(typed, key=lambda h: h.trigger.rank).trigger
-    return trig.sub_event_type if trig.sub_event_type in ("Disrupted weapons use", "Other") else trig.event_type or ""
+    return trig.sub_event_type if trig.sub_event_type in OWN_FAMILY else trig.event_type or ""
 
 
 def _compatible(a: str, b: str) -> bool:
@@ -248,9 +253,11 @@ def _compatible(a: str, b: str) -> bool:
     if not a or not b or a == b or "Other" in (a, b):  # patrols and reinforcements around an event belong to it
         return True
     violent = {*VIOLENT, *GENERIC}
-    crowd = {"Protests", "Riots"}  # a demonstration that turns violent is one event
+    # a demonstration that turns violent, is met with force or ends in arrests is one event
+    crowd = {"Protests", "Riots", "Arrests", *GENERIC}
     weapons = {"Disrupted weapons use", "Explosions/Remote violence"}  # 'defused an IED. The IED was primed ...'
-    return a in violent and b in violent or a in crowd and b in crowd or a in weapons and b in weapons
+    return a in violent and b in violent or {a, b} <= crowd and bool({a, b} & {"Protests", "Riots"}) \
+        or a in weapons and b in weapons
 
 
 def _family_of(facts: SentenceFacts) -> str:
@@ -266,8 +273,8 @@ def group_sentences(article: int, facts: Sequence[SentenceFacts]) -> list[Draft]
         family = _family_of(f)
         if not family:
             label = f.untyped_label
-            if f.claims and current is not None:
-                current.sentences.append(f)
+            if (f.claims or any(h.trigger.requires for h in f.hits)) and current is not None:
+                current.sentences.append(f)  # a toll, or what needs the event ('police dispersed the crowd')
             elif label:
                 same = next((d for d in drafts if d.label == label), None)
                 if same is None:
@@ -356,18 +363,23 @@ def type_event(draft: Draft, label: Label | None, book: ActorBook, country: str 
     generic = {cls: book.class_actor(cls, acled_country) if acled_country else None
                for cls in ("armed", "civilians", "protesters", "rioters")}
 
+    chosen: dict[str | None, tuple[Actor | None, Actor | None]] = {}
+
     def actors(types: str | None) -> tuple[Actor | None, Actor | None]:
-        return choose_actors(draft, types, victims, generic["armed"], generic["civilians"], generic["protesters"],
-                             generic["rioters"])
+        if types not in chosen:
+            chosen[types] = choose_actors(draft, types, victims, generic["armed"], generic["civilians"],
+                                          generic["protesters"], generic["rioters"])
+        return chosen[types]
 
     if label is not None:
         decided = learned.Decision(event_type, sub_type, label.source, label.confidence, "")
     else:
         core = core_sentences(draft)
         strongest = max((h.trigger.rank for s in core for h in s.typed), default=0)
-        weak = event_type is not None and strongest < SPECIFIC_RANK and not any(map(_organised, actors(event_type)))
-        decided = learned.decide((event_type, sub_type), learned.model().predict(" ".join(s.sent.text.strip() for s in core)),
-                                 typing, weak)
+        weak = (event_type is not None and strongest < SPECIFIC_RANK and not _force_acted(draft)
+                and not any(map(_organised, actors(event_type))))
+        reading = learned.model().predict(" ".join(s.sent.text.strip() for s in core))
+        decided = learned.decide((event_type, sub_type), reading, typing, weak)
     if decided.note:
         notes = [*notes, decided.note]
     actor1, actor2 = actors(decided.event_type)
@@ -399,17 +411,17 @@ class Label:
 
 
 def article_label(text: str, acled_label: tuple[str, str] | None, drafts: Sequence[Draft],
-                  facts: Sequence[SentenceFacts], typing: learned.Typing = "both") -> Label | None:
+                  facts: Sequence[SentenceFacts], typing: learned.Typing = "both", note: bool = False) -> Label | None:
     """The label of an article: its ACLED note label, else what the model reads in it when the rules drafted no
-    typed event (or when the model alone types). Together with the rules, the model labels only an article
-    with some word of harm, force or protest, or people who can act in one (armed men, forces, crowds,
-    civilians): text with none of these ("the central bank raised rates") is no event, whatever the model,
-    which never saw such text, makes of it."""
+    typed event (or when the model alone types). Together with the rules, the model labels only an event
+    `note` ('On 3 May 2022, …') or an article with some word of harm, force or protest, or people who can act
+    in one (armed men, forces, crowds, civilians): text with none of these ("the central bank raised rates")
+    is no event, whatever the model, which never saw such text, makes of it."""
     if acled_label is not None:
         return Label(acled_label, "rules")
     if typing == "rules" or any(d.family for d in drafts) and typing == "both":
         return None
-    if typing == "both" and not any(f.hits or any(m.role in ACTING for m in f.actors) for f in facts):
+    if typing == "both" and not note and not any(f.hits or any(m.role in ACTING for m in f.actors) for f in facts):
         return None
     if typing == "model" and drafts:
         return None  # the model types each draft
@@ -441,7 +453,8 @@ def classify(draft: Draft, victims: str, label: tuple[str, str] | None = None) -
             best = max(violent, key=lambda h: h.trigger.rank)
             trig = best.trigger
     if trig.event_type in GENERIC or trig.sub_event_type == "Looting/property destruction":
-        if not armed and any(s.cue(lexicon().hazards) for s in draft.sentences):
+        # a crash or a flood kills soldiers too: with only a word of harm, an armed actor makes it no attack
+        if (not armed or trig.event_type == "harm") and any(s.cue(lexicon().hazards) for s in draft.sentences):
             return None, None, [f"'{best.text}' with a natural or accidental hazard: not political violence"]
         if trig.event_type == "harm" and not armed:
             return None, None, [f"'{best.text}' with no armed actor named: not typed"]
@@ -453,14 +466,21 @@ def classify(draft: Draft, victims: str, label: tuple[str, str] | None = None) -
         c.claim.kind == "killed" and not c.is_part for c in draft.claims
     ):
         return "Violence against civilians", "Attack", [f"'{best.text}' with people killed: an attack"]
-    if trig.sub_event_type == "Peaceful protest" and _arrests(draft):
-        return "Protests", "Protest with intervention", [f"'{best.text}' with arrests: a protest with intervention"]
     riot = _crowd_violence(draft, best)
     if trig.event_type == "Protests" and trig.sub_event_type != "Excessive force against protesters":
         # ACLED: a demonstration in which the demonstrators turn violent is a violent demonstration
         riot = next((r for h in hits if (r := _crowd_violence(draft, h)) == "Violent demonstration"), None)
     if riot is not None:
         return "Riots", riot, [f"'{best.text}' done by a crowd, not an armed group or a force: a riot"]
+    if trig.event_type == "Protests" and trig.sub_event_type != "Excessive force against protesters":
+        force = next((h.text for s in core_sentences(draft) for h in s.hits
+                      if h.trigger.event_type == "violence" and _force_did(s, h)), None)
+        if force is not None and hurt:
+            return ("Protests", "Excessive force against protesters",
+                    [f"'{force}' by a force, people hurt at '{best.text}'"])
+        if trig.sub_event_type == "Peaceful protest" and (force is not None or _arrests(draft)):
+            return ("Protests", "Protest with intervention",
+                    [f"'{best.text}' with arrests or force: a protest with intervention"])
     if trig.event_type not in GENERIC:
         return trig.event_type, trig.sub_event_type, [f"type from trigger '{best.text}' (rank {trig.rank})"]
     if victims != "armed":
@@ -495,8 +515,10 @@ def _crowd_violence(draft: Draft, best: Hit) -> str | None:
         parts = [_sides(tok)] + ([doers] if doers is not None else [])
     elif doers is not None:
         parts = [doers]
-    elif trig.needs_crowd:
+    elif trig.needs_crowd and not any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children):
         parts = [s.sent.doc[s.sent.start : tok.i]]  # who stands before the act ('people blocked roads with burning tires')
+    elif trig.needs_crowd:
+        parts = []  # 'homes were burned': no doer, a riot only at a demonstration
     else:
         return None
     roles = {m.role for m in s.actors if any(m.start < p.end_char and m.end > p.start_char for p in parts)}
@@ -581,7 +603,7 @@ def core_sentences(draft: Draft) -> list[SentenceFacts]:
     Later context ("rebels have since retaken several areas") may carry stronger triggers
     that belong to other events; ACLED's priority rules apply within the incident's own report.
     """
-    typed = [s for s in draft.sentences if s.typed]
+    typed = [s for s in draft.sentences if any(h.trigger.event_type for h in s.hits)]
     core = typed[:2] + [s for s in draft.sentences if any(c.claim.kind in ("killed", "injured") for c in s.claims)]
     return [s for s in draft.sentences if any(s is c for c in core)]
 
@@ -638,6 +660,23 @@ def _strongest(draft: Draft) -> tuple[SentenceFacts, int] | None:
     return s, s.sent.doc[max(s.typed, key=lambda h: h.trigger.rank).token].idx
 
 
+def _force_acted(draft: Draft) -> bool:
+    """Whether an armed group or force is the doer of the strongest trigger ('Iranian police fired at a car'), not
+    only named beside it ('police said', 'police arrested the man who stabbed ...')."""
+    sentences = [s for s in draft.sentences if s.typed]
+    if not sentences:
+        return False
+    s = max(sentences, key=lambda s: max(h.trigger.rank for h in s.typed))
+    return _force_did(s, max(s.typed, key=lambda h: h.trigger.rank))
+
+
+def _force_did(s: SentenceFacts, hit: Hit) -> bool:
+    """Whether an armed group or force is the doer of a trigger's act."""
+    doers = _doers(s.sent.doc[hit.token])
+    return doers is not None and any(m.role in ("armed", "state") and doers.start_char <= m.start < doers.end_char
+                                     for m in s.actors)
+
+
 def _target(draft: Draft) -> ActorMention | None:
     """The first actor named after the strongest trigger ('opened fire at Palestinian fishing boats'), other
     than the one that acted ('police beat a detainee at the police station' names no target)."""
@@ -663,7 +702,7 @@ def _armed_target(draft: Draft) -> bool:
 def _off_duty(draft: Draft, target: ActorMention) -> bool:
     """Whether a targeted member of the security forces is off duty, retired or unarmed ('an off-duty policeman')."""
     s = next(s for s in draft.sentences if target in s.actors)
-    before = s.sent.doc.text[max(0, target.start - 25) : target.start].lower().replace("-", " - ")
+    before = _sent_text(s, target.start - 25, target.start).lower().replace("-", " - ")
     words = re.findall(r"[a-z]+(?: - [a-z]+)?", before)[-2:]
     return any(w.replace(" - ", "-") in lexicon().off_duty or w in lexicon().off_duty for w in words)
 
@@ -819,7 +858,14 @@ def actor_cues() -> ActorCues:
 
 def _before_text(s: SentenceFacts, m: ActorMention, width: int) -> str:
     """Up to `width` characters of the sentence before a mention."""
-    return s.sent.doc.text[max(s.sent.start_char, m.start - width) : m.start]
+    return _sent_text(s, m.start - width, m.start)
+
+
+def _sent_text(s: SentenceFacts, start: int, end: int) -> str:
+    """The sentence's text between two document offsets (clipped to the sentence); `doc.text` is rebuilt on each
+    use, so reading the sentence alone keeps this cheap."""
+    first = s.sent.start_char
+    return s.sent.text[max(0, start - first) : max(0, end - first)]
 
 
 def _joined_pair(s: SentenceFacts, before: Sequence[ActorMention]) -> tuple[Actor, Actor] | None:
@@ -827,7 +873,7 @@ def _joined_pair(s: SentenceFacts, before: Sequence[ActorMention]) -> tuple[Acto
     if len(before) < 2:
         return None
     a, b = before[-2], before[-1]
-    gap = s.sent.doc.text[a.end : b.start].strip().lower()
+    gap = _sent_text(s, a.end, b.start).strip().lower()
     if gap in ("and", "-", "–", "/", ",", "and the") and a.actor != b.actor:
         return a.actor, b.actor
     return None
