@@ -187,6 +187,18 @@ def test_acled_csv_geo_precision(precision, geo, admin2):
     assert (row["geo_precision"], row["admin2"]) == (geo, admin2)
 
 
+@pytest.mark.parametrize(
+    ("geonames", "iso2", "acled"),
+    [("Palestinian Territory", "PS", "Palestine"), ("Democratic Republic of the Congo", "CD",
+     "Democratic Republic of Congo"), ("Ivory Coast", "CI", "Ivory Coast"), ("Atlantis", "QQ", "Atlantis")],
+)
+def test_acled_csv_writes_acled_country_names_and_json_keeps_geonames(geonames, iso2, acled):
+    loc = Location("Somewhere", None, geonames, iso2, 31.5, 34.4, None, "town")
+    (row,) = _acled_rows([_merged(location=loc)])
+    assert row["country"] == acled  # a code ACLED does not list keeps the gazetteer's name
+    assert export.event_dict(_merged(location=loc))["location"]["country"] == geonames
+
+
 def test_acled_csv_leaves_unknowns_empty():
     event = _merged(location=None, actor1=None, actor2=None, event_type=None,
                     date=DateResolution(None, reason="no date found"))  # fmt: skip

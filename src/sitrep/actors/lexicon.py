@@ -376,9 +376,7 @@ class Lexicon:
         self._load_sources()
 
     def _load_countries(self) -> None:
-        text = data_text("actors_countries.tsv")
-        lines = [ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
-        for row in csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE):
+        for row in _country_rows():
             name = row["country"].strip()
             self.countries[name] = Country(name, row["iso2"].strip(), row["the"].strip() == "1")
             origin = f"actors_countries.tsv:{name}"
@@ -550,6 +548,20 @@ def _eras(raw: list[dict[str, Any]]) -> tuple[Era, ...]:
         until = until if isinstance(until, dt.date) else dt.date.fromisoformat(str(until))
         eras.append(Era(until, era.get("name"), era.get("type")))
     return tuple(eras)
+
+
+@lru_cache(maxsize=1)
+def _country_rows() -> tuple[dict[str, str], ...]:
+    """The rows of actors_countries.tsv."""
+    lines = [ln for ln in data_text("actors_countries.tsv").splitlines() if ln.strip() and not ln.startswith("#")]
+    return tuple(csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+@lru_cache(maxsize=1)
+def acled_country_names() -> dict[str, str]:
+    """ISO 3166-1 alpha-2 -> the country's name as ACLED writes it ('PS' -> 'Palestine'), without loading the
+    whole lexicon."""
+    return {row["iso2"].strip().upper(): row["country"].strip() for row in _country_rows()}
 
 
 @lru_cache(maxsize=1)
