@@ -266,7 +266,9 @@ def test_the_model_vetoes_a_weak_reading_with_no_organised_actor(extract):
      "Protest with intervention"),
     ("Students gathered in Minsk to oppose the law. Police intervened, detaining at least 20 participants.",
      "Protest with intervention"),
-], ids=["live_bullets", "opened_fire", "arrests_next_sentence", "detaining"])
+    ("Protesters march in Lusaka\n\nThousands of protesters marched through central Lusaka on Tuesday against a tax "
+     "bill. Police fired tear gas to disperse the crowd and arrested 40 people.", "Protest with intervention"),
+], ids=["live_bullets", "opened_fire", "arrests_next_sentence", "detaining", "tear_gas_third_sentence"])
 def test_force_and_arrests_at_a_demonstration(extract, text, sub_event_type):
     event = next(e for e in extract(text, published="2023-05-10").events if e.event_type)
     assert event.sub_event_type == sub_event_type

@@ -598,13 +598,15 @@ def _crowd_words(span: Span) -> bool:
 
 
 def core_sentences(draft: Draft) -> list[SentenceFacts]:
-    """The sentences that describe the incident itself: the first two with triggers, and those with tolls.
+    """The sentences that describe the incident itself: the first two with triggers, those with tolls, and those
+    with words that need the event ('police dispersed the crowd').
 
     Later context ("rebels have since retaken several areas") may carry stronger triggers
     that belong to other events; ACLED's priority rules apply within the incident's own report.
     """
     typed = [s for s in draft.sentences if any(h.trigger.event_type for h in s.hits)]
-    core = typed[:2] + [s for s in draft.sentences if any(c.claim.kind in ("killed", "injured") for c in s.claims)]
+    core = typed[:2] + [s for s in draft.sentences if any(c.claim.kind in ("killed", "injured") for c in s.claims)
+                        or any(h.trigger.requires for h in s.hits)]  # what only this event's wording needs
     return [s for s in draft.sentences if any(s is c for c in core)]
 
 
