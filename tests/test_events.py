@@ -198,6 +198,7 @@ def test_strategic_developments_named_without_a_violent_verb(extract, text, sub_
     "No clashes were reported in the town on Sunday, the governor said.",
     "Security was tightened across the capital in anticipation of attacks during the festival.",
     "The militants threatened to attack any convoy that used the road.",
+    "The junta warned that an attack on the country would be answered immediately and with force.",
     # an event named by its year is an earlier one, recalled
     "A court in Nairobi jailed two men on Tuesday for their part in the 2013 shopping mall attack.",
     "Relatives laid wreaths on Sunday at the site of the 1994 massacre outside the cathedral.",

@@ -138,6 +138,8 @@ def find_triggers(sent: Span) -> list[Hit]:
             nxt = sent.start + k + n
             if trig.next_pos and (nxt >= sent.end or sent.doc[nxt].pos_ not in trig.next_pos):
                 continue
+            if trig.event_type and _modal_subject(sent.doc[sent.start + k]):
+                continue  # 'an attack on the country would be answered': a hypothetical act
             if trig.sub_event_type in TERRITORY and sent.doc[sent.start + k].dep_ in ("relcl", "acl"):
                 continue  # 'migrants who entered Turkey', 'rebels who took the town in 2019': who, not what happened
             hits.append(Hit(trig, sent.start + k, sent.doc[sent.start + k : sent.start + k + n].text))
@@ -160,6 +162,15 @@ def _dated_past(words: Sequence[str], k: int) -> bool:
         if words[j - 1] in ("the", "'s") or words[j - 1] in _MONTHS and j > 1 and words[j - 2] == "the":
             return True
     return False
+
+
+MODALS = frozenset({"would", "could", "might", "may", "will", "shall", "should", "must"})
+
+
+def _modal_subject(tok: Token) -> bool:
+    """Whether an event noun is the subject of a clause in a modal ('an attack ... would be answered')."""
+    return tok.dep_ in ("nsubj", "nsubjpass") and any(c.dep_ == "aux" and c.lower_ in MODALS
+                                                      for c in tok.head.children)
 
 
 def _ends_with(words: Sequence[str], phrases: Sequence[tuple[str, ...]]) -> bool:
