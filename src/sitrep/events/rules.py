@@ -664,23 +664,26 @@ def territory(types: tuple[str | None, str | None], actor1: Actor | None, countr
     return "Battles", TERRITORY[1] if own else TERRITORY[0]
 
 
-def _strongest(draft: Draft) -> tuple[SentenceFacts, int] | None:
-    """The sentence with the strongest trigger and the trigger's character offset."""
+def _strongest_hit(draft: Draft) -> tuple[SentenceFacts, Hit] | None:
+    """The sentence with the strongest trigger, and that trigger."""
     sentences = [s for s in draft.sentences if s.typed]
     if not sentences:
         return None
     s = max(sentences, key=lambda s: max(h.trigger.rank for h in s.typed))
-    return s, s.sent.doc[max(s.typed, key=lambda h: h.trigger.rank).token].idx
+    return s, max(s.typed, key=lambda h: h.trigger.rank)
+
+
+def _strongest(draft: Draft) -> tuple[SentenceFacts, int] | None:
+    """The sentence with the strongest trigger and the trigger's character offset."""
+    found = _strongest_hit(draft)
+    return (found[0], found[0].sent.doc[found[1].token].idx) if found else None
 
 
 def _force_acted(draft: Draft) -> bool:
     """Whether an armed group or force is the doer of the strongest trigger ('Iranian police fired at a car'), not
     only named beside it ('police said', 'police arrested the man who stabbed ...')."""
-    sentences = [s for s in draft.sentences if s.typed]
-    if not sentences:
-        return False
-    s = max(sentences, key=lambda s: max(h.trigger.rank for h in s.typed))
-    return _force_did(s, max(s.typed, key=lambda h: h.trigger.rank))
+    found = _strongest_hit(draft)
+    return found is not None and _force_did(*found)
 
 
 def _force_did(s: SentenceFacts, hit: Hit) -> bool:
