@@ -293,3 +293,38 @@ def test_homes_burned_with_no_doer_named_are_no_riot(extract):
             "least seven people were killed and several homes were burned.")
     event = next(e for e in extract(text, published="2024-05-10").events if e.event_type)
     assert (event.event_type, event.sub_event_type) == ("Violence against civilians", "Attack")
+
+
+@pytest.mark.parametrize("text", [
+    "Hundreds of mourners in Gao buried five traders killed when their convoy was ambushed last week.",
+    "A military court in Kinshasa sentenced three soldiers to life for the killing of two villagers in Ituri.",
+    "The envoy urged the armed groups to stop attacking aid convoys on the road to Goma.",
+    "The foreign minister called for an immediate halt to the shelling of towns along the border.",
+])
+def test_an_act_recalled_judged_or_urged_is_no_new_event(extract, text):
+    """A trigger below a word that recalls, judges or urges an act reports no new event."""
+    assert all(e.event_type is None for e in extract(text, published="2023-05-10").events)
+
+
+def test_a_trigger_before_the_recalling_word_is_still_reported(extract):
+    text = "On 3 May 2023, soldiers shot dead two farmers near Bunia; the army denied the accusation."
+    assert any(e.event_type for e in extract(text).events)
+
+
+@pytest.mark.parametrize("text", [
+    "A pensioner in Graz shot an intruder who broke into his garage at night, police said.",
+    "Police in Accra arrested a man who stabbed his girlfriend during an argument at her flat.",
+    "A taxi driver was beaten with an iron bar in a road rage incident in Lagos, police said.",
+])
+def test_ordinary_crime_is_no_political_event(extract, text):
+    assert all(e.event_type is None for e in extract(text, published="2023-05-10").events)
+
+
+@pytest.mark.parametrize(("text", "event_type"), [
+    # a crowd that beats a robber is mob violence; gang violence is coded; a force that shoots is acting
+    ("On 4 May 2023, traders at a market in Kumasi caught and beat a robber until police arrived.", "Riots"),
+    ("On 4 May 2023, gang members shot dead a bus driver who refused to pay extortion during a robbery in "
+     "Port-au-Prince.", "Violence against civilians"),
+])
+def test_crime_words_beside_a_crowd_or_a_gang_keep_the_event(extract, text, event_type):
+    assert any(e.event_type == event_type for e in extract(text).events)

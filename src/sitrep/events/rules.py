@@ -75,6 +75,9 @@ class Lexicon:
     unreal: tuple[tuple[str, ...], ...]
     symbolic: tuple[tuple[str, ...], ...]
     nonviolent_transfer: tuple[tuple[str, ...], ...]
+    frames: frozenset[str]
+    crime: tuple[tuple[str, ...], ...]
+    organised_crime: tuple[tuple[str, ...], ...]
 
 
 @lru_cache(maxsize=1)
@@ -112,6 +115,9 @@ def lexicon() -> Lexicon:
         unreal=tuple(tuple(c.split()) for c in raw["unreal"]["cues"]),
         symbolic=tuple(tuple(c.split()) for c in raw["symbolic"]["cues"]),
         nonviolent_transfer=tuple(tuple(c.split()) for c in raw["nonviolent_transfer"]["cues"]),
+        frames=frozenset(raw["frames"]["words"]),
+        crime=tuple(tuple(c.split()) for c in raw["crime"]["cues"]),
+        organised_crime=tuple(tuple(c.split()) for c in raw["crime"]["organised"]),
     )
 
 
@@ -140,6 +146,8 @@ def find_triggers(sent: Span) -> list[Hit]:
                 continue
             if trig.event_type and _modal_subject(sent.doc[sent.start + k]):
                 continue  # 'an attack on the country would be answered': a hypothetical act
+            if trig.event_type and _framed(sent.doc[sent.start + k], lex.frames):
+                continue  # 'a court jailed two men for the 2016 attack': the act is recalled, not reported
             if trig.sub_event_type in TERRITORY and sent.doc[sent.start + k].dep_ in ("relcl", "acl"):
                 continue  # 'migrants who entered Turkey', 'rebels who took the town in 2019': who, not what happened
             hits.append(Hit(trig, sent.start + k, sent.doc[sent.start + k : sent.start + k + n].text))
@@ -171,6 +179,20 @@ def _modal_subject(tok: Token) -> bool:
     """Whether an event noun is the subject of a clause in a modal ('an attack ... would be answered')."""
     return tok.dep_ in ("nsubj", "nsubjpass") and any(c.dep_ == "aux" and c.lower_ in MODALS
                                                       for c in tok.head.children)
+
+
+def _framed(tok: Token, frames: frozenset[str]) -> bool:
+    """Whether a trigger hangs below a word that recalls, judges or urges an act rather than reporting it
+    ('mourners buried men killed in a raid', 'a court jailed two men for the attack', 'urged groups to stop
+    attacking'): the trigger's head words before it, up to the sentence's root, are searched ('X beat a driver,
+    who denied the accusation' keeps its beating)."""
+    head, seen = tok, 0
+    while head.head is not head and seen < 8:
+        head = head.head
+        seen += 1
+        if head.i < tok.i and head.lower_ in frames:
+            return True
+    return False
 
 
 def _ends_with(words: Sequence[str], phrases: Sequence[tuple[str, ...]]) -> bool:
@@ -387,10 +409,15 @@ def type_event(draft: Draft, label: Label | None, book: ActorBook, country: str 
     else:
         core = core_sentences(draft)
         strongest = max((h.trigger.rank for s in core for h in s.typed), default=0)
-        weak = (event_type is not None and strongest < SPECIFIC_RANK and not _force_acted(draft)
-                and not any(map(_organised, actors(event_type))))
-        reading = learned.model().predict(" ".join(s.sent.text.strip() for s in core))
-        decided = learned.decide((event_type, sub_type), reading, typing, weak)
+        plain = (event_type is not None and strongest < SPECIFIC_RANK and not _force_acted(draft)
+                 and not any(map(_organised, actors(event_type))))  # generic words, no organised actor acting
+        crime = _crime_cue(draft) if plain and event_type != "Riots" else None
+        if crime is not None and typing != "model":
+            decided = learned.Decision(None, None, None, None, f"'{crime}' with only generic violence words and no "
+                                       "organised actor: ordinary crime")
+        else:
+            reading = learned.model().predict(" ".join(s.sent.text.strip() for s in core))
+            decided = learned.decide((event_type, sub_type), reading, typing, plain)
     if decided.note:
         notes = [*notes, decided.note]
     actor1, actor2 = actors(decided.event_type)
@@ -398,6 +425,14 @@ def type_event(draft: Draft, label: Label | None, book: ActorBook, country: str 
     event_type, sub_type = detention((event_type, sub_type), actor1)
     return Typed(event_type, sub_type, actor1, actor2, notes, decided.source if event_type else None,
                  decided.confidence if event_type else None)
+
+
+def _crime_cue(draft: Draft) -> str | None:
+    """A word of ordinary crime in the draft ('a robber', 'a quarrel'), unless it names organised crime."""
+    lex = lexicon()
+    if any(s.cue(lex.organised_crime) for s in draft.sentences):
+        return None
+    return next((" ".join(c) for s in draft.sentences for c in lex.crime if s.cue((c,))), None)
 
 
 ACTING = ("armed", "state", "protest", "civilian")  # actor roles that can carry an event (not officials, countries)
@@ -681,9 +716,10 @@ def _strongest(draft: Draft) -> tuple[SentenceFacts, int] | None:
 
 def _force_acted(draft: Draft) -> bool:
     """Whether an armed group or force is the doer of the strongest trigger ('Iranian police fired at a car'), not
-    only named beside it ('police said', 'police arrested the man who stabbed ...')."""
+    only named beside it ('police said', 'police arrested the man who stabbed ...'). Police who arrest
+    someone do what they do after any crime: that alone makes no political event."""
     found = _strongest_hit(draft)
-    return found is not None and _force_did(*found)
+    return found is not None and found[1].trigger.sub_event_type != "Arrests" and _force_did(*found)
 
 
 def _force_did(s: SentenceFacts, hit: Hit) -> bool:
