@@ -328,3 +328,10 @@ def test_ordinary_crime_is_no_political_event(extract, text):
 ])
 def test_crime_words_beside_a_crowd_or_a_gang_keep_the_event(extract, text, event_type):
     assert any(e.event_type == event_type for e in extract(text).events)
+
+
+def test_two_districts_of_other_names_are_two_incidents(extract):
+    text = ("On 27 June 2018, an airstrike in Zabid District hit a farm near the hospital; no one was hurt. "
+            "On 27 June 2018, an airstrike hit a minibus in Al Garrahi District, killing nine passengers.")
+    typed = [e for e in extract(text).events if e.event_type]
+    assert sorted(e.fatalities for e in typed) == [0, 9]

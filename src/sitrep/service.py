@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sitrep import __version__, merge, syndication
+from sitrep import __version__, geo, merge, syndication
 from sitrep.ingest import content_id
 from sitrep.model import Document, InputError, Report, Result
 from sitrep.store import Store
@@ -34,9 +34,17 @@ class IngestOutcome:
     problem: str | None = None  # why it failed or was skipped
 
 
-def add(store: Store, document: Document, result: Result, extractor_version: str = __version__,
+def current_version() -> str:
+    """The version recorded with each stored report: sitrep's, and the fingerprint of the GeoNames dumps loaded
+    into the gazetteer ('0.2.0+gn3f2a…'), since those change where events are placed."""
+    loaded = geo.loaded_fingerprint(geo.cache_dir())
+    return f"{__version__}+gn{loaded}" if loaded else __version__
+
+
+def add(store: Store, document: Document, result: Result, extractor_version: str | None = None,
         force: bool = False) -> Outcome:
     """Store one extracted document and re-merge around it, in one transaction; idempotent."""
+    extractor_version = extractor_version or current_version()
     digest = content_id(document.text)
     wire = syndication.wire_origin(document.text)
     sig = syndication.signature(result.body() or document.text)
@@ -109,11 +117,12 @@ def ingest_documents(store: Store, items: Iterable[Document | InputError], extra
     """
     extractor = None
     batch: list[Document | InputError] = []
+    version = current_version()
 
     def flush() -> Iterator[IngestOutcome]:
         nonlocal extractor
         todo = [d for d in batch if isinstance(d, Document)
-                and (force or not store.is_current(d.id, content_id(d.text), __version__))]
+                and (force or not store.is_current(d.id, content_id(d.text), version))]
         done: dict[int, Result | InputError] = {}
         if todo:
             extractor = extractor or extractor_factory()
@@ -131,7 +140,7 @@ def ingest_documents(store: Store, items: Iterable[Document | InputError], extra
             elif isinstance(out := done[id(item)], InputError):
                 yield IngestOutcome(item.origin, item.id, "failed", out.problem)
             else:
-                yield IngestOutcome(item.origin, item.id, add(store, item, out, force=force), out.skipped)
+                yield IngestOutcome(item.origin, item.id, add(store, item, out, version, force), out.skipped)
 
     for item in items:
         batch.append(item)
@@ -145,7 +154,7 @@ def ingest_documents(store: Store, items: Iterable[Document | InputError], extra
 def reprocess(store: Store, extractor_factory: Callable[[], Any], everything: bool = False,
               chunk: int = 32) -> Iterator[IngestOutcome]:
     """Re-extract stored documents made by another extractor version (or all) and replace their reports."""
-    stored = store.documents(stale_for=None if everything else __version__)
+    stored = store.documents(stale_for=None if everything else current_version())
     yield from ingest_documents(store, (s.document for s in stored), extractor_factory, chunk=chunk, force=True)
 
 

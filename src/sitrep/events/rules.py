@@ -264,9 +264,9 @@ class Draft:
         """The family of the strongest typed trigger (see `_family`)."""
         return _family([h for s in self.sentences for h in s.typed])
 
-    def town(self) -> Location | None:
-        """The first town-level place of the event."""
-        return next((p for s in self.sentences for p in s.places if p.precision == "town"), None)
+    def town(self, precision: str = "town") -> Location | None:
+        """The first town-level (or other `precision`) place of the event."""
+        return next((p for s in self.sentences for p in s.places if p.precision == precision), None)
 
 
 OWN_FAMILY = ("Disrupted weapons use", "Other", "Arrests")  # strategic developments that may join another event
@@ -352,16 +352,24 @@ def caption_draft(drafts: Sequence[Draft]) -> Draft | None:
     return with_caption or next((d for d in drafts if d.family), None)
 
 
+def _apart(d: Draft, f: SentenceFacts) -> bool:
+    """Whether a sentence's place makes it another incident than the draft's: a town far away, or another
+    district named with an act of its own ('an airstrike in Zabid District ... an airstrike hit a minibus in
+    Al Garrahi District'; not '(Majzar, Marib) killing a number of fighters' closing the clash it follows)."""
+    town, there = next((p for p in f.places if p.precision == "town"), None), d.town()
+    if town is not None and there is not None and (distance_km(town, there) or 0.0) > SEPARATE_KM:
+        return True
+    district, other = next((p for p in f.places if p.precision == "district"), None), d.town("district")
+    return (district is not None and other is not None and district.name != other.name
+            and any(h.trigger.rank >= SPECIFIC_RANK for h in f.typed))
+
+
 def _continues(current: Draft | None, f: SentenceFacts, family: str, drafts: list[Draft]) -> Draft | None:
     """The draft this sentence continues, or None when it reports a new event."""
     candidates = [current] if current is not None and current.family else []
     candidates += [d for d in drafts if d.family and d is not current and d.in_headline]
-    town = next((p for p in f.places if p.precision == "town"), None)
     for d in candidates:
-        if not _compatible(d.family, family):
-            continue
-        there = d.town()
-        if town is not None and there is not None and (distance_km(town, there) or 0.0) > SEPARATE_KM:
+        if not _compatible(d.family, family) or _apart(d, f):
             continue
         return d
     return None

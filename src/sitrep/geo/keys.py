@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 from sitrep.geo.words import cues
 
@@ -75,3 +76,8 @@ def loose_key(key: str) -> str:
 
 def _is_latin(text: str) -> bool:
     return fold(_APOSTROPHES.sub("", text)).isascii()
+
+
+def key_rows(keys: Iterable[str], place_id: int) -> set[tuple[str, int]]:
+    """(key, id) rows of the index's names table for a place's keys, vowel-blind keys included."""
+    return {(k2, place_id) for k in keys if len(k) >= 2 for k2 in (k, loose_key(k))}

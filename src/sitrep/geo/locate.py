@@ -59,11 +59,10 @@ def _note_countries(gaz: Gazetteer, text: str) -> list[tuple[str, int]]:
     """(iso2, offset) of the provinces a text places its towns in ('A (B, C)', 'A, B', 'X province')."""
     out: list[tuple[str, int]] = []
     for m in find_place_mentions(text):
-        if m.within:
-            chain = gaz._resolve_chain(m.within, (), [_resolve_head(m.name)])
-            if chain:
-                out.append((chain[-1][0].cc, m.start))
-        elif m.hint == "province":
+        chain = gaz._resolve_chain(m.within, (), [_resolve_head(m.name)]) if m.within else []
+        if chain:
+            out.append((chain[-1][0].cc, m.start))
+        elif m.hint == "province":  # 'Sumy region (coded to Sad)': the province, when what follows is no chain
             place = gaz._resolve_top(m.name, "province", (), ())
             if place is not None and place.kind == "province":
                 out.append((place.cc, m.start))
@@ -114,7 +113,8 @@ def places_in(
             continue
         is_coded = mention.start in coded_ends
         before = re.sub(r"(?<!\s)\s+the$", "", text[max(0, mention.start - 100) : mention.start].rstrip()).lower()
-        if not is_coded and (before.endswith(origin_words) or any(a <= mention.start < b for a, b in covered)):
+        if not is_coded and (before.endswith(origin_words) or any(a <= mention.start < b for a, b in covered)
+                             or _seat(before, text[mention.end : mention.end + 60])):
             continue
         loc = gaz.resolve(mention, countries)
         if loc is None or loc in out:
@@ -127,6 +127,20 @@ def places_in(
             if last >= 0:
                 covered.append((mention.end, last + len(mention.within[-1])))
     return out
+
+
+@cache
+def _seat_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    words = "|".join(re.escape(w) for w in cues().institutions)
+    speech = "|".join(re.escape(w) for w in cues().speech)
+    return (re.compile(rf"(?<![\w-])(?:{words})(?:\s+[\w'’-]+){{0,6}}\s+in$"),
+            re.compile(rf"^(?:\s*,?\s*[\w'’-]+){{0,3}}?\s*,?\s+(?:{speech})(?![\w-])"))
+
+
+def _seat(before: str, after: str) -> bool:
+    """Whether a mention is the seat of an institution that speaks ('the health ministry in Gaza said')."""
+    seat, speaks = _seat_patterns()
+    return bool(seat.search(before) and speaks.search(after))
 
 
 def best_place(places_by_sentence: Sequence[Sequence[Location]], countries: Sequence[str]) -> Location | None:
@@ -147,6 +161,19 @@ def event_place(own: Sequence[Sequence[Location]], article: Sequence[Sequence[Lo
     """An event's place from the places of its own sentences; for an article's main event whose sentences
     name none, the places of the whole article (`article`, empty for the other events)."""
     return best_place(own, countries) or (best_place(article, countries) if article else None)
+
+
+def place_reason(location: Location | None, own: Sequence[Sequence[Location]], countries: Sequence[str]) -> str:
+    """Why an event has its place: which of the places named won, among which, in which country context."""
+    context = f"context countries {', '.join(countries[:3])}" if countries else "no context country"
+    named = list(dict.fromkeys(f"{p.name} [{p.precision}, {p.iso2}]" for ps in own for p in ps))
+    if location is None:
+        return f"place: none of the event's sentences names a place the gazetteer resolves ({context})"
+    where = "its own sentences" if any(location in ps for ps in own) else "the article (its sentences name none)"
+    others = [n for n in named if not n.startswith(f"{location.name} [")]
+    rivals = f"; also named: {', '.join(others[:4])}" if others else ""
+    return (f"place: {location.name} [{location.precision}, {location.iso2}], the most specific place of {where}, "
+            f"earliest first, its main country first ({context}){rivals}")
 
 
 def countries_of_places(places_by_sentence: Iterable[Sequence[Location]]) -> list[str]:

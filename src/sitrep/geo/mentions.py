@@ -51,7 +51,8 @@ def _name() -> str:
     lead = rf"(?:(?:{_alternation(c.lead_articles_hyphen)})-|(?:{_alternation(c.lead_articles_space)}) )"
     part = rf"(?:{lead})?{_CAP_WORD}"
     inner = rf"(?:{_alternation(c.inner_particles)})"
-    return rf"{part}(?:(?:[ \t]-[ \t]|[ \t]+|-)(?:{inner}[- ][ ]?)?{part}){{0,5}}"  # never across lines
+    # never across lines; up to two particles between words ("Jerez de la Frontera")
+    return rf"{part}(?:(?:[ \t]-[ \t]|[ \t]+|-)(?:{inner}[- ][ ]?){{0,2}}{part}){{0,5}}"
 
 
 @cache
@@ -222,7 +223,9 @@ def _cue_mentions(
             yield 2, _make(text, m.start("name"), m.end("name"))
     for start, end, label in entities:
         if label in PLACE_LABELS:
-            yield 3, _make(text, start, end)
+            # "Luparevo, Mykolaiv" read as one span: the first name, with the rest as where it lies
+            comma = text.find(", ", start, end)
+            yield 3, _make(text, start, comma if comma > start else end)
     for m in acled.conventions().coded_place.finditer(text):
         name = p["name"].match(text, m.end())
         if name:

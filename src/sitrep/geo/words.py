@@ -23,12 +23,15 @@ class Cues:
     directions: frozenset[str]
     not_places: frozenset[str]
     features: frozenset[str]
+    ordinary: frozenset[str]
     # Alternations keep the file's order, so the name pattern is the one reviewed there.
     lead_articles_hyphen: tuple[str, ...]
     lead_articles_space: tuple[str, ...]
     inner_particles: tuple[str, ...]
     country_parts: tuple[str, ...]
     origin_words: tuple[str, ...]
+    institutions: tuple[str, ...]
+    speech: tuple[str, ...]
 
 
 @cache
@@ -46,11 +49,14 @@ def cues() -> Cues:
         directions=frozenset(raw["directions"]["words"]),
         not_places=frozenset(raw["not_places"]["words"]),
         features=frozenset(raw["features"]["words"]),
+        ordinary=frozenset(raw["ordinary"]["words"]),
         lead_articles_hyphen=tuple(raw["name_articles"]["hyphen"]),
         lead_articles_space=tuple(raw["name_articles"]["space"]),
         inner_particles=tuple(raw["name_articles"]["inner"]),
         country_parts=tuple(raw["the_country"]["parts"]),
         origin_words=tuple(raw["origin_words"]["words"]),
+        institutions=tuple(raw["institutions"]["words"]),
+        speech=tuple(raw["institutions"]["speech"]),
     )
 
 
