@@ -370,3 +370,10 @@ def test_event_text_tells_each_report_with_its_claims_and_why_merged():
     assert "-- report doc-b/0  source: Reuters via example.net  published: unknown  extractor   (a copy of doc-a)" in lines
     assert '   #0 killed: "36 people" — Syria\'s defense ministry [part of #0] (text 26–35)' in lines
     assert lines[-2:] == ["why merged:", "   same place and day"]
+
+
+def test_acled_csv_codes_a_town_the_event_is_only_near_as_precision_two():
+    near = Location("Tadmur", "Homs", "Syria", "SY", 34.56, 38.28, 170991, "town", near=True, mentioned="Qqzzyq")
+    (row,) = _acled_rows([_merged(location=near)])
+    assert (row["location"], row["geo_precision"]) == ("Tadmur", "2")
+    assert export.event_dict(_merged(location=near))["location"]["mentioned"] == "Qqzzyq"

@@ -554,3 +554,29 @@ def test_the_seat_of_an_institution_that_speaks_is_not_the_place(gaz: Gazetteer)
     assert places_in(gaz, spoke, [], ["YE"]) == []
     protest = "Hundreds protested in front of the Ministry of Foreign Affairs in Vilnius on Friday."
     assert [p.name for p in places_in(gaz, protest, [], ["LT"])] == ["Vilnius"]
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "near", "mentioned"),
+    [
+        ("Gunmen killed two herders in Qqzzyqa village near Menaka (Menaka, Menaka).", "Menaka", True, "Qqzzyqa"),
+        ("Clashes broke out east of Kidal on Sunday.", "Kidal", True, None),
+        ("Soldiers were ambushed on the outskirts of Gao on Sunday.", "Gao", True, None),
+        ("Clashes broke out in Kidal on Sunday.", "Kidal", False, None),
+        # the town is not in the gazetteer: its district, with the name the text gives
+        ("Israeli drones struck a house in Qqzzyq (Bint Jbeil, Nabatieh).", "Bent Jbail", False, "Qqzzyq"),
+    ],
+)
+def test_near_a_place_and_a_place_the_gazetteer_lacks(
+    gaz: Gazetteer, text: str, name: str, near: bool, mentioned: str | None
+) -> None:
+    ctx = country_context(gaz, [text]) or ["ML"]
+    loc = best_place([places_in(gaz, text, [], ctx)], ctx)
+    assert loc is not None and (loc.name, loc.near, loc.mentioned) == (name, near, mentioned), loc
+
+
+def test_a_country_closing_a_town_is_the_country_not_a_place_named_like_it(gaz: Gazetteer) -> None:
+    text = "Gunmen killed two herders near Gao, Mali."
+    assert country_context(gaz, [text]) == ["ML"]
+    loc = best_place([places_in(gaz, text, [], ["ML"])], ["ML"])
+    assert loc is not None and (loc.name, loc.iso2) == ("Gao", "ML")

@@ -96,7 +96,8 @@ def test_seed_jsonl_contract_fields(seed):
         "evidence",
     }
     assert event["type_source"] in ("rules", "model", "both") and 0 <= (event["type_confidence"] or 0) <= 1
-    assert set(event["location"]) == {"name", "admin1", "country", "iso2", "lat", "lon", "geonames_id", "precision"}
+    assert set(event["location"]) == {"name", "admin1", "country", "iso2", "lat", "lon", "geonames_id", "precision",
+                                      "near", "mentioned"}
     assert set(event["claims"][0]) == {
         "kind", "count", "count_high", "as_written", "qualifier", "subject", "claimant", "part_of", "superseded",
         "article", "field", "start", "end", "sentence",

@@ -524,3 +524,11 @@ def test_store_cli_events_and_show_print_reports_and_reasons(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "why merged:" in out and "b/0 merged with a/0" in out and "Al-Shabab" in out
     assert main(["show", "--db", db, "ev-missing"]) == 1
+
+
+def test_store_keeps_a_place_the_event_is_near_and_the_name_the_text_gave(store):
+    near = dataclasses.replace(KISMAYO, near=True, mentioned="Qqzzyq")
+    service.add(store, *report_result("near", near, dt.date(2017, 9, 3), [killed(4, "police")]))
+    service.add(store, *report_result("in", MOGADISHU, dt.date(2017, 9, 3), [killed(5, "police")]))
+    places = {e.location.name: e.location for e in store.events()}
+    assert places["Kismayo"] == near and places["Mogadishu"] == MOGADISHU

@@ -58,7 +58,7 @@ def _event_lines(n: int, event: dict[str, Any]) -> list[str]:
     if event["date_end"]:
         when += f" to {event['date_end']}"
     loc = event["location"]
-    where = f"{_place(loc)} [{loc['precision']}]" if loc else "place unknown"
+    where = _where(loc) if loc else "place unknown"
     lines = [
         f"-- event {n} (article {event['article']}): {kind}",
         f"   when: {when}   where: {where}",
@@ -327,7 +327,7 @@ def acled_row(event: dict[str, Any], timestamp: int | None = None) -> dict[str, 
         "location": loc["name"] if loc and loc["precision"] not in ("country", "region") else None,
         "latitude": round(loc["lat"], 4) if loc and loc["lat"] is not None else None,
         "longitude": round(loc["lon"], 4) if loc and loc["lon"] is not None else None,
-        "geo_precision": GEO_PRECISION.get(loc["precision"]) if loc and loc["precision"] else None,
+        "geo_precision": _geo_precision(loc),
         "source": "; ".join(_unique(r["source"] for r in reports)) or None,
         "source_scale": None,  # ACLED's judgement of the source's reach; not in the text
         "notes": _notes(event),
@@ -477,6 +477,20 @@ def _civilians_targeted(event: dict[str, Any]) -> bool:
 def _unique(values: Iterable[str | None]) -> list[str]:
     """Distinct non-empty values in first-seen order."""
     return list(dict.fromkeys(v for v in values if v))
+
+
+def _where(loc: dict[str, Any]) -> str:
+    """'near Kidal, Kidal, Mali [town] (the text names Tin Essako)'."""
+    named = f" (the text names {loc['mentioned']})" if loc.get("mentioned") else ""
+    return f"{'near ' if loc.get('near') else ''}{_place(loc)} [{loc['precision']}]{named}"
+
+
+def _geo_precision(loc: dict[str, Any] | None) -> int | None:
+    """ACLED's geo_precision of a place: a town the event is only near is coded 2, like a part of a district."""
+    if not loc or not loc["precision"]:
+        return None
+    precision = GEO_PRECISION.get(loc["precision"])
+    return 2 if loc.get("near") and precision == 1 else precision
 
 
 def _notes(event: dict[str, Any]) -> str | None:

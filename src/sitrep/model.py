@@ -164,6 +164,8 @@ class Location:
     lon: float | None
     geonames_id: int | None
     precision: PlacePrecision | None
+    near: bool = False  # the text places the event near or outside this place ("near Y", "east of Y")
+    mentioned: str | None = None  # the place the text names when the gazetteer lacks it ("the village of X near Y")
 
     @property
     def country_key(self) -> str | None:

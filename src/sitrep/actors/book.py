@@ -57,8 +57,7 @@ class ActorBook:
             out = self._matcher.coded_as(text, out, country)
         if foreign_as_external and country:
             out = [externalise(m, country) for m in out]
-        out.sort(key=lambda m: m.start)
-        return out
+        return _without_overlaps(out)
 
     def class_actor(self, cls: str, country: str | None) -> Actor:
         """The actor a generic noun class stands for in a country ("military", "Syria")."""
@@ -133,3 +132,13 @@ def acled_name(actor: Actor) -> str:
     if m is not None and m.type is not None:
         return m.name
     return name
+
+
+def _without_overlaps(mentions: list[ActorMention]) -> list[ActorMention]:
+    """The mentions in text order, a longer one kept where two overlap ('President Aclan' in 'President Aclan
+    militia': the official and the militia cannot both be named by the same words)."""
+    kept: list[ActorMention] = []
+    for m in sorted(mentions, key=lambda m: (m.start - m.end, m.start)):
+        if all(m.end <= k.start or m.start >= k.end for k in kept):
+            kept.append(m)
+    return sorted(kept, key=lambda m: m.start)

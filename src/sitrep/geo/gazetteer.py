@@ -7,6 +7,7 @@ the context countries, then kind and size, and a name the context does not singl
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 import sqlite3
@@ -205,6 +206,12 @@ class Gazetteer:
             found = self.country(m.name) or self._country_prefix(m.name)
             if found:
                 return self._country_location(found[0])
+        elif m.hint == "province" and not m.within and (nation := self.country(m.name)):
+            # the last name of "(Gao, Mali)" is read as a province: the country, unless a province of that name
+            # lies in a context country (Niger state, Nigeria)
+            province = self._resolve_top(m.name, "province", countries, ())
+            if province is None or province.kind != "province" or province.cc not in countries:
+                return self._country_location(nation[0])
         named = self._resolve_chain(m.within, countries, [_resolve_head(m.name)])
         chain = [p for p, _ in named]
         if chain:  # "Russian forces shelled X, Mykolaiv": the note's province outranks the demonym
@@ -240,7 +247,8 @@ class Gazetteer:
             return self._location(place, precision, written)
         if chain:  # the town is not in the gazetteer: fall back to its district, then its province
             fallback = next((c for c in chain if c.lat is not None), chain[0])
-            return self._location(fallback, "district" if fallback.kind == "town" else None, written)
+            loc = self._location(fallback, "district" if fallback.kind == "town" else None, written)
+            return dataclasses.replace(loc, mentioned=m.name)
         return None
 
     def _names(self, name: str, place: _Place) -> bool:
@@ -301,6 +309,10 @@ class Gazetteer:
             if parent is None:
                 narrower = [_split_cue(n)[1] for n in within[:i]] + [n for n in inner if n]
                 place = self._resolve_top(name_only, hint, countries, narrower)
+                country = self.country(name_only)
+                if country and (place is None or place.cc != country[0] and not self._inside_names(place, narrower)):
+                    countries = [country[0]]  # "Gao, Mali": the country, not a place abroad named like it
+                    continue
             else:
                 cands = self._candidates(name_only, [parent], [parent.cc])
                 # ACLED's admin1 is not always GeoNames' (West Bank vs Jenin governorate): same country will do

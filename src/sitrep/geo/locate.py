@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from collections import defaultdict
@@ -62,7 +63,9 @@ def _note_countries(gaz: Gazetteer, text: str) -> list[tuple[str, int]]:
         chain = gaz._resolve_chain(m.within, (), [_resolve_head(m.name)]) if m.within else []
         if chain:
             out.append((chain[-1][0].cc, m.start))
-        elif m.hint == "province":  # 'Sumy region (coded to Sad)': the province, when what follows is no chain
+        elif m.hint == "province" and not gaz.country(m.name):
+            # 'Sumy region (coded to Sad)': the province, when what follows is no chain; a country's name counts
+            # as a country, below
             place = gaz._resolve_top(m.name, "province", (), ())
             if place is not None and place.kind == "province":
                 out.append((place.cc, m.start))
@@ -108,6 +111,7 @@ def places_in(
     coded_ends = {m.end() for m in acled.conventions().coded_place.finditer(text)}
     dateline = DATELINE.match(text)
     origin_words = cues().origin_words
+    unknown: tuple[int, str] | None = None  # (end, name) of the last mention the gazetteer lacks
     for mention in find_place_mentions(text, entities):
         if dateline and mention.start < dateline.end():
             continue
@@ -117,7 +121,15 @@ def places_in(
                              or _seat(before, text[mention.end : mention.end + 60])):
             continue
         loc = gaz.resolve(mention, countries)
-        if loc is None or loc in out:
+        if loc is None:
+            unknown = (mention.end, mention.name)
+            continue
+        if _near(before) and loc.precision not in ("country", "region"):
+            # "near Y", "east of Y"; "the village of X near Y" with X unknown: Y, near, X as the text names it
+            gap = text[unknown[0] : mention.start] if unknown else ""
+            named = unknown[1] if unknown and len(gap) <= 60 and _near(gap.strip().lower()) else loc.mentioned
+            loc = dataclasses.replace(loc, near=True, mentioned=named)
+        if loc in out:
             continue
         if is_coded:
             return [loc]  # "coded to X": the note says where the event is coded
@@ -127,6 +139,17 @@ def places_in(
             if last >= 0:
                 covered.append((mention.end, last + len(mention.within[-1])))
     return out
+
+
+@cache
+def _near_pattern() -> re.Pattern[str]:
+    words = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in cues().near)
+    return re.compile(rf"(?<![\w-])(?:{words})(?:\s+the\s+(?:town|village|city|settlement|area)\s+of)?$")
+
+
+def _near(before: str) -> bool:
+    """Whether the words before a mention place the event near it, not in it ('near', 'east of', 'outside')."""
+    return bool(_near_pattern().search(before))
 
 
 @cache

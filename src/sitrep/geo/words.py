@@ -31,6 +31,7 @@ class Cues:
     country_parts: tuple[str, ...]
     origin_words: tuple[str, ...]
     institutions: tuple[str, ...]
+    near: tuple[str, ...]
     speech: tuple[str, ...]
 
 
@@ -56,6 +57,7 @@ def cues() -> Cues:
         country_parts=tuple(raw["the_country"]["parts"]),
         origin_words=tuple(raw["origin_words"]["words"]),
         institutions=tuple(raw["institutions"]["words"]),
+        near=tuple(raw["near"]["words"]),
         speech=tuple(raw["institutions"]["speech"]),
     )
 

@@ -87,7 +87,7 @@ TALLY_KEYS = {"day": "e.date", "country": "p.country", "type": "e.event_type"}
 SUMMARY_SELECT = (
     "SELECT e.id, e.event_type, e.sub_event_type, e.date, e.date_end, e.date_precision, e.date_reason, e.fatalities, "
     "e.fatalities_low, e.fatalities_high, p.id AS place_found, p.name, p.admin1, p.country, p.iso2, p.lat, p.lon, "
-    "p.geonames_id, p.place_precision, a1.name AS actor1, a1.type AS actor1_type, a1.country AS actor1_country, "
+    "p.geonames_id, p.place_precision, p.near, p.mentioned, a1.name AS actor1, a1.type AS actor1_type, a1.country AS actor1_country, "
     "a2.name AS actor2, a2.type AS actor2_type, a2.country AS actor2_country FROM events e "
     "LEFT JOIN places p ON p.id = e.place_id LEFT JOIN actors a1 ON a1.name = e.actor1 "
     "LEFT JOIN actors a2 ON a2.name = e.actor2"
@@ -376,10 +376,10 @@ class Reads(Connection):
             where, params = "(LOWER(p.country) = LOWER(?) OR LOWER(p.iso2) = LOWER(?))", [country, country]
         total = self._rows(f"SELECT COUNT(*) AS n FROM places p WHERE {where}", params)[0]["n"]
         rows = self._rows(
-            "SELECT p.id, p.name, p.admin1, p.country, p.iso2, p.lat, p.lon, p.geonames_id, p.place_precision, "
-            "COUNT(e.id) AS n, COALESCE(SUM(e.fatalities), 0) AS f FROM places p "
+            "SELECT p.id, p.name, p.admin1, p.country, p.iso2, p.lat, p.lon, p.geonames_id, p.place_precision, p.near, "
+            "p.mentioned, COUNT(e.id) AS n, COALESCE(SUM(e.fatalities), 0) AS f FROM places p "
             f"LEFT JOIN events e ON e.place_id = p.id WHERE {where} GROUP BY p.id, p.name, p.admin1, p.country, p.iso2, "
-            "p.lat, p.lon, p.geonames_id, p.place_precision ORDER BY COUNT(e.id) DESC, p.name, p.id LIMIT ? OFFSET ?",
+            "p.lat, p.lon, p.geonames_id, p.place_precision, p.near, p.mentioned ORDER BY COUNT(e.id) DESC, p.name, p.id LIMIT ? OFFSET ?",
             [*params, limit, offset])
         return [(_location(r), Tally(r["id"], r["n"], int(r["f"]))) for r in rows], total
 
@@ -455,7 +455,7 @@ def _event_order(sort: str) -> str:
 def _location(row: Any) -> Location:
     """A place from a row holding the columns of `places`."""
     return Location(row["name"], row["admin1"], row["country"], row["iso2"], row["lat"], row["lon"], row["geonames_id"],
-                    row["place_precision"])
+                    row["place_precision"], bool(row["near"]), row["mentioned"])
 
 
 def _summary(row: Any, reports: list[Any], reasons: list[Any]) -> EventSummary:

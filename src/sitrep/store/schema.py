@@ -71,4 +71,9 @@ MIGRATIONS: list[tuple[str, list[str]]] = [
         "ALTER TABLE reports ADD COLUMN type_source TEXT",
         "ALTER TABLE reports ADD COLUMN type_confidence DOUBLE PRECISION",
     ]),
+    ("0005_places_say_near_and_mentioned", [
+        # "near Y", "the village of X near Y": a place row is a place as the text places it (DESIGN.md's contract)
+        "ALTER TABLE places ADD COLUMN near BOOLEAN NOT NULL DEFAULT FALSE",
+        "ALTER TABLE places ADD COLUMN mentioned TEXT",
+    ]),
 ]  # fmt: skip

@@ -111,11 +111,12 @@ class Writes(Connection):
             return None
         key = (f"geonames:{location.geonames_id}" if location.geonames_id is not None
                else "name:" + "|".join(x or "" for x in (location.name, location.admin1, location.iso2 or location.country)))
+        key += (":near" if location.near else "") + (f":{location.mentioned}" if location.mentioned else "")
         self._exec(
-            "INSERT INTO places (id, name, admin1, country, iso2, lat, lon, geonames_id, place_precision) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            "INSERT INTO places (id, name, admin1, country, iso2, lat, lon, geonames_id, place_precision, near, "
+            "mentioned) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
             (key, location.name, location.admin1, location.country, location.iso2, location.lat, location.lon,
-             location.geonames_id, location.precision),
+             location.geonames_id, location.precision, location.near, location.mentioned),
         )
         return key
 
