@@ -231,3 +231,10 @@ def test_wire_story_as_sites_run_it_gives_the_strike_not_the_furniture(extract, 
     # later context ("the reported attack on Palmyra … the Islamic State group") is not a battle, and the
     # site's teasers ("Markets rally", "ceasefire talks") are no events
     assert {e.event_type for e in result.events} <= {"Explosions/Remote violence"}
+
+
+def test_an_event_whose_sentences_name_no_place_is_where_the_text_before_it_was(extract):
+    text = ("On 7 June 2023, residents chased and lynched two men in Kisumu for stealing a motorbike. "
+            "Their accomplice was shot dead by the police.")
+    located = [e for e in extract(text).events if e.event_type]
+    assert len(located) == 2 and all(e.location is not None and e.location.name == "Kisumu" for e in located)

@@ -149,7 +149,7 @@ class Extractor:
         lead = next((f for f in facts if f.field == "text"), None)
         finished = (
             self._finish(d, ctx, MainContext(label, self._stated_claim(parsed), lead, facts) if d is main else None,
-                         dates.caption_date(art.caption) if d is shown else None)
+                         dates.caption_date(art.caption) if d is shown else None, _places_before(d, facts))
             for d in drafts
         )
         # a draft whose triggers turned out not to be political violence (a flood) is no event
@@ -211,10 +211,10 @@ class Extractor:
         ]
 
     def _finish(self, draft: events.Draft, ctx: ArticleContext, main: MainContext | None,
-                shown: dt.date | None) -> Event | None:
+                shown: dt.date | None, before: Sequence[Sequence[Location]] = ()) -> Event | None:
         """Steps 7–10 for one drafted event, each decision its stage's; None when it is no event after all."""
         own = [s.places for s in draft.sentences]
-        location = geo.event_place(own, main.places if main else (), ctx.countries)
+        location = geo.event_place(own, main.places if main else before, ctx.countries)
         typed = events.type_event(draft, main.label if main else None, self.book, ctx.country, location,
                                   ctx.countries[0] if ctx.countries else None, self.typing)
         if typed.event_type is None and not draft.label:
@@ -267,6 +267,13 @@ class MainContext:
     def places(self) -> list[list[Location]]:
         """The places of every sentence of the article, for a main event whose own sentences name none."""
         return [f.places for f in self.facts]
+
+
+def _places_before(draft: events.Draft, facts: Sequence[events.SentenceFacts]) -> list[list[Location]]:
+    """The places of the sentences before a draft's first, nearest first: where an event whose own sentences
+    name no place is ('Their accomplice was shot dead by the police' after 'lynched two men in Ruai')."""
+    first = next((i for i, f in enumerate(facts) if draft.sentences and f is draft.sentences[0]), 0)
+    return [f.places for f in reversed(facts[:first]) if f.field == draft.sentences[0].field] if first else []
 
 
 def _named_sources(docs: Iterable[Doc]) -> list[str]:
