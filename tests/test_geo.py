@@ -580,3 +580,29 @@ def test_a_country_closing_a_town_is_the_country_not_a_place_named_like_it(gaz: 
     assert country_context(gaz, [text]) == ["ML"]
     loc = best_place([places_in(gaz, text, [], ["ML"])], ["ML"])
     assert loc is not None and (loc.name, loc.iso2) == ("Gao", "ML")
+
+
+@pytest.mark.parametrize(
+    ("text", "iso2", "name"),
+    [
+        # a town named after a country, with a country's name opening it, is the town
+        ("Police clashed with kidnappers in Benin City (Oredo, Edo) on Sunday.", "NG", "Benin City"),
+        # a province called by a direction or 'Capital' is no clue to another country holding one
+        ("Protesters marched in Sanabis (Capital) on Friday. Rallies were held across Bahrain.", "BH", "Sanabis"),
+        # leaving a town happened there
+        ("On 8 May 2023, 170 civilians were evacuated from Mariupol, Donetsk.", "UA", "Mariupol"),
+    ],
+)
+def test_names_that_look_like_other_places(gaz: Gazetteer, text: str, iso2: str, name: str) -> None:
+    ctx = country_context(gaz, [text])
+    loc = best_place([places_in(gaz, text, [], ctx)], ctx)
+    assert loc is not None and (loc.iso2, loc.name) == (iso2, name), loc
+
+
+def test_a_generic_province_name_alone_sets_no_country(gaz: Gazetteer) -> None:
+    text = "Women demonstrated outside the law court in Valletta (South Eastern) on Monday."
+    assert "OM" not in country_context(gaz, [text])
+
+
+def test_every_country_is_found_by_its_own_name(gaz: Gazetteer) -> None:
+    assert [(iso2, name) for iso2, name in gaz._countries.items() if (gaz.country(name) or ("",))[0] != iso2] == []

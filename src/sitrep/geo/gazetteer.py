@@ -203,7 +203,8 @@ class Gazetteer:
         if _acronym(m.name) and name_key(m.name) not in self._country_keys:
             return None  # a code in running text ('KP', 'DR') is no place, unless people write it for one (UK, DRC)
         if m.hint not in ("province", "district", "city"):
-            found = self.country(m.name) or self._country_prefix(m.name)
+            # "Benin City" is a town, not Benin
+            found = self.country(m.name) or (None if self._lookup(m.name) else self._country_prefix(m.name))
             if found:
                 return self._country_location(found[0])
         elif m.hint == "province" and not m.within and (nation := self.country(m.name)):
@@ -305,10 +306,13 @@ class Gazetteer:
         for i in range(len(within) - 1, -1, -1):
             _, name_only, hint = _split_cue(within[i])
             if _acronym(name_only):
-                continue
+                continue  # a code ('KP') is no place
             if parent is None:
                 narrower = [_split_cue(n)[1] for n in within[:i]] + [n for n in inner if n]
                 place = self._resolve_top(name_only, hint, countries, narrower)
+                if place is not None and _generic(name_only) and place.cc not in countries \
+                        and not self._inside_names(place, narrower):
+                    continue  # 'West', 'Capital': a province of many countries, this one holding none of the names
                 country = self.country(name_only)
                 if country and (place is None or place.cc != country[0] and not self._inside_names(place, narrower)):
                     countries = [country[0]]  # "Gao, Mali": the country, not a place abroad named like it
@@ -502,6 +506,13 @@ def _own_name(place: _Place, name: str) -> bool:
     head, _, tail = name.rpartition(" ")
     name = head if tail in ("City", "Town") and head else name
     return name_key(place.name).replace(" ", "") == name_key(name).replace(" ", "")
+
+
+def _generic(name: str) -> bool:
+    """Whether a name is made of direction words and 'capital' only ('South Eastern', 'West', 'Capital'):
+    provinces of many countries are called so."""
+    words = name.lower().replace("-", " ").split()
+    return bool(words) and all(w in cues().directions or w == "capital" for w in words)
 
 
 def _acronym(name: str) -> bool:

