@@ -335,3 +335,22 @@ def test_two_districts_of_other_names_are_two_incidents(extract):
             "On 27 June 2018, an airstrike hit a minibus in Al Garrahi District, killing nine passengers.")
     typed = [e for e in extract(text).events if e.event_type]
     assert sorted(e.fatalities for e in typed) == [0, 9]
+
+
+@pytest.mark.parametrize(("text", "sub_event_type"), [
+    # a fight told after a demonstration is the demonstrators' own: one violent demonstration
+    ("On 2 May 2023, traders demonstrated in Kindia against a new market tax. They fought with supporters of the "
+     "mayor and threw stones at the police.", "Violent demonstration"),
+    ("On 2 May 2023, about 900 people marched in Graz against the vaccine law. There were clashes between "
+     "demonstrators and counter-demonstrators before police separated them.", "Violent demonstration"),
+    # a crowd that kills someone is mob violence; a man who died in custody was killed by nobody in a crowd
+    ("On 2 May 2023, a mob of residents killed a man accused of stealing a goat in Mbale.", "Mob violence"),
+])
+def test_crowds_that_fight_or_kill(extract, text, sub_event_type):
+    typed = [e for e in extract(text).events if e.event_type]
+    assert [e.sub_event_type for e in typed] == [sub_event_type]
+
+
+def test_a_victim_who_died_is_no_crowd(extract):
+    text = "On 2 May 2023, a trader died under torture in police custody in Mbale after his arrest."
+    assert all(e.event_type != "Riots" for e in extract(text).events)

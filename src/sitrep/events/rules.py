@@ -369,10 +369,18 @@ def _continues(current: Draft | None, f: SentenceFacts, family: str, drafts: lis
     candidates = [current] if current is not None and current.family else []
     candidates += [d for d in drafts if d.family and d is not current and d.in_headline]
     for d in candidates:
-        if not _compatible(d.family, family) or _apart(d, f):
+        if not (_compatible(d.family, family) or _demonstrators_fight(d, f, family)) or _apart(d, f):
             continue
         return d
     return None
+
+
+def _demonstrators_fight(d: Draft, f: SentenceFacts, family: str) -> bool:
+    """Whether a fight told after a demonstration is a crowd's, no armed group's ('clashes between demonstrators
+    and counter-demonstrators', 'they fought with supporters of the mayor'): one event, a violent demonstration."""
+    return (d.family == "Protests" and family in ("Battles", *GENERIC)
+            and (any(m.role in CROWD_ROLES for m in f.actors) or f.cue(lexicon().crowd))
+            and not any(m.role == "armed" for m in f.actors))
 
 
 # --- typing and actors -------------------------------------------------------------------------
@@ -510,7 +518,7 @@ def classify(draft: Draft, victims: str, label: tuple[str, str] | None = None) -
         # a crash or a flood kills soldiers too: with only a word of harm, an armed actor makes it no attack
         if (not armed or trig.event_type == "harm") and any(s.cue(lexicon().hazards) for s in draft.sentences):
             return None, None, [f"'{best.text}' with a natural or accidental hazard: not political violence"]
-        if trig.event_type == "harm" and not armed:
+        if trig.event_type == "harm" and not armed and _crowd_violence(draft, best) is None:
             return None, None, [f"'{best.text}' with no armed actor named: not typed"]
     clash = _clash_sentence(draft) if victims != "civilians" else None
     if clash is not None and trig.rank < CLASH_OUTRANKS and trig.event_type in ("Explosions/Remote violence", *GENERIC):
@@ -543,7 +551,8 @@ def classify(draft: Draft, victims: str, label: tuple[str, str] | None = None) -
 
 
 CROWD_ROLES = ("civilian", "protest")
-CROWD_ACTS = ("violence", "Riots", "Battles")  # violence words, riot words, and clashes (not territory changes)
+# violence and harm words, riot words, and clashes (not territory changes): 'a group of people killed a woman'
+CROWD_ACTS = ("violence", "harm", "Riots", "Battles")
 
 
 def _crowd_violence(draft: Draft, best: Hit) -> str | None:
@@ -564,6 +573,8 @@ def _crowd_violence(draft: Draft, best: Hit) -> str | None:
     protest = any(m.role == "protest" and m.actor.type == "Protesters" for m in s.actors) or any(
         h.trigger.event_type == "Protests" for h in draft.hits)
     tok = s.sent.doc[best.token]
+    if trig.event_type == "harm" and not any(c.dep_ == "dobj" for c in tok.children):
+        return None  # 'a man died under torture', 'a girl was killed by a man': the victim, not a crowd that killed
     doers = _doers(tok)
     if trig.event_type == "Battles":
         parts = [_sides(tok)] + ([doers] if doers is not None else [])
