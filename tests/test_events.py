@@ -354,3 +354,18 @@ def test_crowds_that_fight_or_kill(extract, text, sub_event_type):
 def test_a_victim_who_died_is_no_crowd(extract):
     text = "On 2 May 2023, a trader died under torture in police custody in Mbale after his arrest."
     assert all(e.event_type != "Riots" for e in extract(text).events)
+
+
+@pytest.mark.parametrize(("text", "typed"), [
+    ("On 5 May 2023, police fired without warning at a car near a checkpoint in Zahedan, wounding the driver.", True),
+    ("On 5 May 2023, soldiers fired several shots at a minibus outside Gao, wounding two passengers.", True),
+    ("The company fired 200 workers on Monday, the union said.", False),
+])
+def test_fire_aimed_at_someone_is_violence(extract, text, typed):
+    assert any(e.event_type for e in extract(text, published="2023-05-10").events) == typed
+
+
+def test_a_sentence_dated_as_a_report_is_no_background(extract):
+    text = ("On 31 January 2023, a crowd gathered in front of the police station in Zomba in a demonstration for a "
+            "youth leader, arrested for the third time since November 2021.")
+    assert any(e.event_type == "Protests" for e in extract(text).events)

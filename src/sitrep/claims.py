@@ -583,7 +583,7 @@ class ClaimantContext:
         node = token
         for _ in range(12):
             speaker = self._subject_of(node)
-            if speaker or node.head is node:
+            if speaker or node.head.i == node.i:
                 break
             node = node.head
         if not speaker:

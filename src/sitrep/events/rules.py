@@ -154,10 +154,52 @@ def find_triggers(sent: Span) -> list[Hit]:
             matched = n
             break
         k += matched or 1
-    return hits
+    return hits + _fired_at(sent, {h.token for h in hits})
+
+
+FIRE_VERBS = frozenset({"fired", "fires", "firing", "fire"})
+FIRE_TARGETS = frozenset({"at", "on", "upon", "towards", "toward", "into"})
+# what small arms fire at someone ('fired 200 workers on Monday' fires nothing; shells and rockets fired are
+# remote violence, which their own triggers name)
+PROJECTILES = frozenset({"shot", "shots", "bullet", "bullets", "round", "rounds", "gun", "guns", "gunfire", "gas",
+                         "canisters", "ammunition", "arrows", "volleys"})
+
+
+def _fired_at(sent: Span, taken: set[int]) -> list[Hit]:
+    """'fired' with its target further on ('police fired without warning at a car', 'fired live bullets and tear
+    gas at fishing boats'): the 'fired at' trigger, which the phrase lexicon finds only when the words touch."""
+    trig = next((t for t in lexicon().by_first.get("fired", ()) if t.words == ("fired", "at")), None)
+    if trig is None:
+        return []
+    return [Hit(trig, tok.i, tok.text) for tok in sent
+            if tok.lower_ in FIRE_VERBS and tok.pos_ == "VERB" and tok.i not in taken and _aimed(tok)
+            and not _ends_with([t.lower_ for t in sent.doc[max(sent.start, tok.i - 3) : tok.i]], lexicon().unreal)]
+
+
+def _governed(tok: Token, verb: Token) -> bool:
+    """Whether a word belongs to the verb's own clause ('fired without warning at'), not to a clause below it."""
+    while tok.i != verb.i and tok.head.i != tok.i:  # spaCy makes a new Token object on each access: compare .i
+        if tok.dep_ in ("acl", "relcl", "advcl", "ccomp", "conj"):
+            return False
+        tok = tok.head
+    return tok.i == verb.i
+
+
+def _aimed(verb: Token) -> bool:
+    """Whether 'fire' is aimed at someone: a target after at/on/towards that is no date, and nothing fired but
+    a weapon's ('fired shots at', 'fired without warning at'; not 'fired 200 workers on Monday')."""
+    near = [t for t in verb.doc[verb.i + 1 : min(verb.sent.end, verb.i + 8)] if _governed(t, verb)]
+    target = any(c.dep_ == "prep" and c.lower_ in FIRE_TARGETS
+                 and not any(o.ent_type_ in ("DATE", "TIME") for o in c.children) for c in near)
+    fired = [c for c in verb.children if c.dep_ == "dobj"]
+    return target and all(c.lower_ in PROJECTILES for c in fired)
 
 
 _YEAR = re.compile(r"(1[89]|20)\d\d")
+# "On 31 January 2022,", "Around 9 May 2022 (as reported),", "On Monday,": a sentence that dates its own report
+_DATED_OPENING = re.compile(
+    r"^\W*(?:on|around|overnight on)\s+(?:\d{1,2}\s+[A-Za-z]+\s+(?:19|20)\d\d|(?:monday|tuesday|wednesday|thursday"
+    r"|friday|saturday|sunday)\b)", re.IGNORECASE)
 _MONTHS = frozenset("january february march april may june july august september october november december".split())
 
 
@@ -187,7 +229,7 @@ def _framed(tok: Token, frames: frozenset[str]) -> bool:
     attacking'): the trigger's head words before it, up to the sentence's root, are searched ('X beat a driver,
     who denied the accusation' keeps its beating)."""
     head, seen = tok, 0
-    while head.head is not head and seen < 8:
+    while head.head.i != head.i and seen < 8:
         head = head.head
         seen += 1
         if head.i < tok.i and head.lower_ in frames:
@@ -232,7 +274,11 @@ class SentenceFacts:
         return _has_phrase([t.lower_ for t in self.sent], phrases)
 
     def background(self) -> bool:
-        """Whether the sentence recalls the past ('attacks since the 2003 invasion') rather than reports."""
+        """Whether the sentence recalls the past ('attacks since the 2003 invasion') rather than reports. A
+        sentence that opens with its own date ('On 31 January 2022, a group gathered …, arrested for the third
+        time since November 2021') reports, whatever it recalls after."""
+        if _DATED_OPENING.match(self.sent.text):
+            return False
         words = [t.text.lower() for t in self.sent]
         since_year = any(w == "since" and any(x.isdigit() and len(x) == 4 for x in words[i + 1 : i + 4])
                          for i, w in enumerate(words))
@@ -638,7 +684,7 @@ def _doers(tok: Token) -> Span | None:
         subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         if subject is not None:
             return None if subject.dep_ == "nsubjpass" else subject.doc[subject.left_edge.i : subject.right_edge.i + 1]
-        if verb.dep_ not in ("conj", "xcomp", "advcl") or verb.head is verb:
+        if verb.dep_ not in ("conj", "xcomp", "advcl") or verb.head.i == verb.i:
             return None
         verb = verb.head
     return None
