@@ -433,9 +433,8 @@ class Gazetteer:
             near = [p for p in self._lookup(tail) if _km(p, city) < SAME_PLACE_KM and p.kind != "province"]
             return self._pick(near, None, [city.cc]) or city
         cands = self._candidates(name, chain, countries)
-        head, _, tail = name.rpartition(" ")
-        if not cands and tail in ("City", "Town") and head:  # "Batumi City": the town, named with its cue word
-            return self._resolve_name(head, "city", countries, chain, unique_only)
+        if not cands and _without_city(name) != name:  # "Batumi City": the town, named with its cue word
+            return self._resolve_name(_without_city(name), "city", countries, chain, unique_only)
         if chain:
             # prefer places inside the narrowest enclosing place the text gives
             cands = next(
@@ -503,9 +502,13 @@ def _written(name: str) -> str:
 
 def _own_name(place: _Place, name: str) -> bool:
     """Whether `name` is the place's own name (spacing and a trailing 'City' aside), not an alternate one."""
+    return name_key(place.name).replace(" ", "") == name_key(_without_city(name)).replace(" ", "")
+
+
+def _without_city(name: str) -> str:
+    """A town's name without the 'City' or 'Town' a text adds to it ('Batumi City' -> 'Batumi')."""
     head, _, tail = name.rpartition(" ")
-    name = head if tail in ("City", "Town") and head else name
-    return name_key(place.name).replace(" ", "") == name_key(name).replace(" ", "")
+    return head if tail in ("City", "Town") and head else name
 
 
 def _generic(name: str) -> bool:
