@@ -6,7 +6,7 @@ import pytest
 
 import eval_gate
 from sitrep.acled import is_note, note_label, stated_toll, strip_cues
-from sitrep.evaluate import Report, Score, gold_claims, same_actor, same_admin, same_claimant
+from sitrep.evaluate import Report, Score, gold_claims, match_claims, same_actor, same_admin, same_claimant
 
 
 @pytest.mark.parametrize(
@@ -53,8 +53,36 @@ def test_gold_claims_include_all_kinds_and_aggregates():
                         "displacement_claims": [{"count": 100}], "other_claims": [{"count": 8, "kind": "abducted"}],
                         "fatalities_conservative": 3}],
             "aggregate_claims": [{"count": 29, "kind": "killed"}, {"count": None, "kind": "killed"}]}
-    assert sorted((c["kind"], c["count"]) for c in gold_claims(gold)) == [
-        ("abducted", 8), ("displaced", 100), ("injured", 5), ("killed", 3), ("killed", 29)]
+    got = [(c["kind"], c["count"], c["event"], c.get("aggregate", False)) for c in gold_claims(gold)]
+    assert sorted(got, key=str) == sorted([("killed", 3, 0, False), ("injured", 5, 0, False), ("displaced", 100, 0, False),
+                                           ("abducted", 8, 0, False), ("killed", 29, None, True),
+                                           ("killed", None, None, True)], key=str)
+
+
+STORY = ("Bomb kills 4 in Kirkuk\n\nA roadside bomb killed four soldiers in Kirkuk on Monday, police said. "
+         "In a separate attack, gunmen killed four civilians in Mosul, officials said.")
+
+
+def _gold(*claims: tuple[str, str | None]) -> dict:
+    return {"events": [{"fatality_claims": [{"count": 4, "text": t, "claimant": who} for t, who in claims]}]}
+
+
+def test_claims_match_one_to_one_by_their_words(extract):
+    result = extract(STORY)
+    # the same count twice: each gold claim takes the extracted claim inside its own words
+    pairs, missed, extra = match_claims(gold_claims(_gold(("killed four soldiers", "police"),
+                                                          ("gunmen killed four civilians", "officials"))), result)
+    assert [(g["text"], c.as_written, c.claimant) for g, c in pairs] == [
+        ("killed four soldiers", "four soldiers", "police"), ("gunmen killed four civilians", "four civilians", "officials")]
+    assert missed == [] and extra == []  # the headline's 4 repeats a matched claim: neither right nor wrong
+
+
+def test_a_claim_of_the_right_count_in_other_words_does_not_match(extract):
+    pairs, missed, extra = match_claims(gold_claims(_gold(("gunmen killed four civilians", None))), extract(STORY))
+    assert [c.as_written for _, c in pairs] == ["four civilians"]
+    assert [g["text"] for g in missed] == [] and [c.as_written for c in extra] == ["four soldiers"]
+    pairs, missed, extra = match_claims(gold_claims(_gold(("A roadside bomb", None))), extract(STORY))
+    assert pairs == [] and [g["text"] for g in missed] == ["A roadside bomb"] and len(extra) == 3
 
 
 def _report(rate: float) -> Report:

@@ -129,7 +129,7 @@ def test_killing_unarmed_or_off_duty_people_is_violence_against_civilians(extrac
 
 
 def test_off_duty_words_load_from_the_trigger_file():
-    from sitrep.events.rules import lexicon
+    from sitrep.events.triggers import lexicon
 
     assert lexicon().off_duty >= {"off-duty", "retired", "unarmed"} and all(w.strip() == w for w in lexicon().off_duty)
 

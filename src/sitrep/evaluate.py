@@ -22,7 +22,7 @@ from typing import Any
 from sitrep.acled import strip_cues
 from sitrep.actors import acled_name, normalise
 from sitrep.geo import Gazetteer, km, name_key
-from sitrep.model import Document, Event, Result
+from sitrep.model import Claim, Document, Event, Result
 from sitrep.events import Typing
 from sitrep.pipeline import Extractor
 
@@ -267,15 +267,55 @@ def _date(value: str | None) -> dt.date | None:
 
 
 def gold_claims(gold: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every claim of a gold file (all events, aggregates included), with its kind."""
+    """Every claim of a gold file (all events, aggregates included, vague ones too), with its kind and event."""
     out: list[dict[str, Any]] = []
-    for event in gold.get("events", []):
+    for n, event in enumerate(gold.get("events", [])):
         for key, kind in GOLD_CLAIM_LISTS.items():
-            out += [{**c, "kind": kind} for c in event.get(key) or []]
-        out += [{**c, "kind": c.get("kind", "abducted")} for c in event.get("other_claims") or []]
-        out += [{**c, "kind": c.get("kind", "killed")} for c in event.get("aggregate_claims") or []]
-    out += [{**c, "kind": c.get("kind", "killed")} for c in gold.get("aggregate_claims") or []]
-    return [c for c in out if c.get("count") is not None]
+            out += [{**c, "kind": kind, "event": n} for c in event.get(key) or []]
+        out += [{**c, "kind": c.get("kind", "abducted"), "event": n} for c in event.get("other_claims") or []]
+        out += [{**c, "kind": c.get("kind", "killed"), "event": n, "aggregate": True}
+                for c in event.get("aggregate_claims") or []]
+    out += [{**c, "kind": c.get("kind", "killed"), "event": None, "aggregate": True}
+            for c in gold.get("aggregate_claims") or []]
+    return out
+
+
+Span = tuple[int, str, int, int]  # article, field, start, end
+
+
+def gold_spans(text: str, result: Result) -> list[Span]:
+    """Where a gold claim's literal text stands in the cleaned articles (every occurrence)."""
+    spans: list[Span] = []
+    for n, article in enumerate(result.articles):
+        for name in ("headline", "caption", "text"):
+            body = article.field_text(name)
+            spans += [(n, name, m.start(), m.end()) for m in re.finditer(re.escape(text), body)] if text else []
+    return spans
+
+
+def match_claims(golds: Sequence[dict[str, Any]], result: Result) -> tuple[list[tuple[dict[str, Any], Claim]],
+                                                                        list[dict[str, Any]], list[Claim]]:
+    """Match predicted claims to gold claims one to one: the same kind and count, and the predicted words
+    inside the gold's literal text. Returns the pairs, the gold claims missed and the predicted claims that
+    match none. A headline figure that repeats a matched claim is a restatement the gold does not list, and
+    is neither right nor wrong."""
+    preds = [c for e in result.events for c in e.claims]
+    used: set[int] = set()
+    pairs: list[tuple[dict[str, Any], Claim]] = []
+    missed: list[dict[str, Any]] = []
+    for gold in golds:
+        spans = gold_spans(gold.get("text") or "", result)
+        found = next((i for i, c in enumerate(preds) if i not in used and (c.kind, c.count) == (gold["kind"], gold["count"])
+                      and any(c.article == a and c.field == f and c.start < e and s < c.end for a, f, s, e in spans)),
+                     None)
+        if found is None:
+            missed.append(gold)
+        else:
+            used.add(found)
+            pairs.append((gold, preds[found]))
+    said = {(c.kind, c.count) for _, c in pairs}
+    extra = [c for i, c in enumerate(preds) if i not in used and not (c.field == "headline" and (c.kind, c.count) in said)]
+    return pairs, missed, extra
 
 
 def evaluate_articles(folder: Path, extractor: Extractor) -> Report:
@@ -302,18 +342,13 @@ def evaluate_articles(folder: Path, extractor: Extractor) -> Report:
 
 
 def _score_article(report: Report, name: str, gold: dict[str, Any], result: Result) -> tuple[Row, tuple[int, int, int]]:
-    """Score one article; returns the row and (true positive, false positive, false negative) claim pairs."""
-    pred_claims = [c for e in result.events for c in e.claims if c.count is not None]
-    pred_pairs = {(c.kind, c.count) for c in pred_claims}
-    golds = gold_claims(gold)
-    gold_pairs = {(c["kind"], c["count"]) for c in golds}
-    matched = pred_pairs & gold_pairs
-    for pair in sorted(matched):
-        mine = [c.claimant for c in pred_claims if (c.kind, c.count) == pair]
-        theirs = [c.get("claimant") for c in golds if (c["kind"], c["count"]) == pair]
-        report.score("claimant", any(same_claimant(p, g) for p in mine for g in theirs))
+    """Score one article; returns the row and the (true positive, false positive, false negative) claims."""
+    pairs, missed, extra = match_claims(gold_claims(gold), result)
+    for g, c in pairs:
+        report.score("claimant", same_claimant(c.claimant, g.get("claimant")))
     event = main_event(result)
-    gold_main = gold["events"][0] if gold.get("events") else None
+    gold_events = gold.get("events") or []
+    gold_main = gold_events[0] if gold_events else None
     ok: dict[str, bool] = {}
     if gold_main is None:
         ok["no_event_on_negatives"] = bool(report.score("no_event_on_negatives", event is None))
@@ -333,21 +368,47 @@ def _score_article(report: Report, name: str, gold: dict[str, Any], result: Resu
                         and km((loc.lat, loc.lon), (gl["lat"], gl["lon"])) <= 25)
             ok["main_location_25km"] = bool(report.score("main_location_25km", near))
         report.confusion[(gold_main["event_type"], event.event_type if event and event.event_type else "(none)")] += 1
+    others = _other_events(gold_events[1:], result, event, pairs)
+    for n, (g, e) in enumerate(others):
+        ok[f"other event {n + 2} type"] = bool(report.score("other_event_type", e is not None and e.event_type == g["event_type"]))
+        ok[f"other event {n + 2} toll"] = bool(report.score(
+            "other_event_toll", e is not None and e.fatalities == g.get("fatalities_conservative")))
     expected = {
         "main": f"{gold_main['event_type']} / {gold_main['sub_event_type']}" if gold_main else None,
         "toll": gold_main.get("fatalities_conservative") if gold_main else None,
         "date": gold_main.get("date") if gold_main else None,
-        "claims only in one": sorted(gold_pairs - pred_pairs),
+        "claims only in one": [(g["kind"], g["count"], g.get("text")) for g in missed],
+        "claimants": [(g.get("text"), g.get("claimant")) for g, c in pairs if not same_claimant(c.claimant, g.get("claimant"))],
+        "other events": [f"{g['event_type']} / {g.get('fatalities_conservative')}" for g, _ in others],
     }
     got = {
         "main": f"{event.event_type} / {event.sub_event_type}" if event else None,
         "toll": event.fatalities if event else None,
         "date": event.date.date.isoformat() if event and event.date.date else None,
-        "claims only in one": sorted(pred_pairs - gold_pairs),
+        "claims only in one": [(c.kind, c.count, c.as_written) for c in extra],
+        "claimants": [(g.get("text"), c.claimant) for g, c in pairs if not same_claimant(c.claimant, g.get("claimant"))],
+        "other events": [f"{e.event_type} / {e.fatalities}" if e else None for _, e in others],
     }
-    if gold_pairs - pred_pairs or pred_pairs - gold_pairs:
+    if missed or extra:
         ok["claims"] = False
-    return Row(name, ok, expected, got), (len(matched), len(pred_pairs - gold_pairs), len(gold_pairs - pred_pairs))
+    return Row(name, ok, expected, got), (len(pairs), len(extra), len(missed))
+
+
+def _other_events(golds: Sequence[dict[str, Any]], result: Result, main: Event | None,
+                  pairs: Sequence[tuple[dict[str, Any], Claim]]) -> list[tuple[dict[str, Any], Event | None]]:
+    """Each gold event after the main one with the extracted event that reports it: the one holding its
+    matched claims, else the first unused typed event of its type; None when there is none."""
+    typed = [e for e in result.events if e.event_type and e is not main]
+    used: set[int] = set()
+    out: list[tuple[dict[str, Any], Event | None]] = []
+    for n, g in enumerate(golds, start=1):
+        mine = [id(c) for gc, c in pairs if gc.get("event") == n]
+        found = next((e for e in typed if id(e) not in used and any(id(c) in mine for c in e.claims)), None)
+        found = found or next((e for e in typed if id(e) not in used and e.event_type == g["event_type"]), None)
+        if found is not None:
+            used.add(id(found))
+        out.append((g, found))
+    return out
 
 
 # --- printing ------------------------------------------------------------------------------------

@@ -1,11 +1,8 @@
-"""The rules of stage 5: detect events, type them with ACLED's taxonomy, choose actors, order by salience.
+"""Stage 5, the typing: an event's ACLED type by the trigger lexicon's priority rules (with the learned model),
+who acted on whom, and salience.
 
-Each sentence is read for event triggers (`data/events_triggers.toml`). An article's
-sentences are grouped into events: the headline's event is the main one, a body sentence
-joins the event it continues, and a cue ("in a third incident"), another town, or another
-kind of event starts a new one. Sentences with only a casualty figure join the event in
-progress. An event's type is its highest-ranked trigger (ACLED's priority rules); generic
-violence words are typed by who was hit.
+An event's type is its highest-ranked trigger (ACLED's priority rules); generic violence words are typed by
+who was hit; the learned model types what the rules leave untyped and may overrule generic words.
 """
 
 from __future__ import annotations
@@ -14,7 +11,7 @@ import math
 import re
 import tomllib
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 
@@ -23,410 +20,16 @@ from spacy.tokens import Span, Token
 from sitrep.actors import ActorBook, ActorMention
 from sitrep.events import learned
 from sitrep.claims import Found
-from sitrep.geo import distance_km
-from sitrep.model import Actor, Field, Location, TypeSource
+from sitrep.events.segment import Draft
+from sitrep.events.triggers import (
+    CROWD_ROLES, GENERIC, SPECIFIC_RANK, TERRITORY, VIOLENT, Hit, SentenceFacts, has_phrase, lexicon,
+)  # fmt: skip
+from sitrep.model import Actor, Location, TypeSource
 
-VIOLENT = ("Battles", "Explosions/Remote violence", "Violence against civilians")
 TYPE_WEIGHT = {
     "Battles": 3, "Explosions/Remote violence": 3, "Violence against civilians": 3,
     "Riots": 2, "Protests": 2, "Strategic developments": 1,
 }
-SEPARATE_KM = 30.0
-GENERIC = ("violence", "harm")  # trigger families typed by who was hit, or not at all
-
-
-@dataclass(frozen=True)
-class Trigger:
-    """One entry of the trigger lexicon."""
-
-    words: tuple[str, ...]
-    event_type: str  # an ACLED type, "violence" (typed by the target) or "" (untyped)
-    sub_event_type: str
-    rank: int
-    label: str = ""
-    requires: str = ""
-    unless_before: frozenset[str] = frozenset()
-    unless_after: frozenset[str] = frozenset()
-    next_pos: frozenset[str] = frozenset()  # the next word must have one of these tags ("captured Kidal")
-    needs_crowd: bool = False  # an act of a riot: a riot only when done by a crowd or at a demonstration
-    otherwise: str = ""  # what such an act is when no crowd does it (a strategic development), or nothing
-
-
-@dataclass(frozen=True)
-class Hit:
-    """A trigger found in a sentence, at doc token index `token`."""
-
-    trigger: Trigger
-    token: int
-    text: str
-
-
-@dataclass(frozen=True)
-class Lexicon:
-    """Triggers by first word, and the cue phrases for separate and background reports."""
-
-    by_first: dict[str, list[Trigger]]
-    separate: tuple[tuple[str, ...], ...]
-    background: tuple[tuple[str, ...], ...]
-    hazards: tuple[tuple[str, ...], ...]
-    off_duty: frozenset[str]
-    crowd: tuple[tuple[str, ...], ...]
-    armed_targets: tuple[tuple[str, ...], ...]
-    unreal: tuple[tuple[str, ...], ...]
-    symbolic: tuple[tuple[str, ...], ...]
-    nonviolent_transfer: tuple[tuple[str, ...], ...]
-    frames: frozenset[str]
-    crime: tuple[tuple[str, ...], ...]
-    organised_crime: tuple[tuple[str, ...], ...]
-
-
-@lru_cache(maxsize=1)
-def lexicon() -> Lexicon:
-    """Load the trigger lexicon once."""
-    raw = tomllib.loads(resources.files("sitrep.data").joinpath("events_triggers.toml").read_text("utf-8"))
-    by_first: dict[str, list[Trigger]] = {}
-    for entry in raw["trigger"]:
-        for phrase in entry["words"]:
-            words = tuple(phrase.replace("-", " - ").split())
-            trig = Trigger(
-                words=words,
-                event_type=entry["event_type"],
-                sub_event_type=entry["sub_event_type"],
-                rank=entry["rank"],
-                label=entry.get("label", ""),
-                requires=entry.get("requires", ""),
-                unless_before=frozenset(entry.get("unless_before", [])),
-                unless_after=frozenset(entry.get("unless_after", [])),
-                next_pos=frozenset(entry.get("next_pos", [])),
-                needs_crowd=entry.get("needs_crowd", False),
-                otherwise=entry.get("otherwise", ""),
-            )
-            by_first.setdefault(words[0], []).append(trig)
-    for trigs in by_first.values():
-        trigs.sort(key=lambda t: len(t.words), reverse=True)
-    return Lexicon(
-        by_first=by_first,
-        separate=tuple(tuple(c.split()) for c in raw["separate"]["cues"]),
-        background=tuple(tuple(c.split()) for c in raw["separate"]["background"]),
-        hazards=tuple(tuple(c.split()) for c in raw["hazards"]["cues"]),
-        off_duty=frozenset(raw["off_duty"]["cues"]),
-        crowd=tuple(tuple(c.split()) for c in raw["crowd"]["cues"]),
-        armed_targets=tuple(tuple(c.split()) for c in raw["armed_targets"]["cues"]),
-        unreal=tuple(tuple(c.split()) for c in raw["unreal"]["cues"]),
-        symbolic=tuple(tuple(c.split()) for c in raw["symbolic"]["cues"]),
-        nonviolent_transfer=tuple(tuple(c.split()) for c in raw["nonviolent_transfer"]["cues"]),
-        frames=frozenset(raw["frames"]["words"]),
-        crime=tuple(tuple(c.split()) for c in raw["crime"]["cues"]),
-        organised_crime=tuple(tuple(c.split()) for c in raw["crime"]["organised"]),
-    )
-
-
-def find_triggers(sent: Span) -> list[Hit]:
-    """Event triggers in a sentence, longest phrase first at each position, non-overlapping."""
-    lex = lexicon()
-    words = [t.lower_ for t in sent]
-    hits: list[Hit] = []
-    k = 0
-    while k < len(words):
-        matched = 0
-        for trig in lex.by_first.get(words[k], ()):
-            n = len(trig.words)
-            if tuple(words[k : k + n]) != trig.words:
-                continue
-            before = words[k - 1] if k else ""
-            after = " ".join(words[k + n : k + n + 2])
-            if before in trig.unless_before or any(after.startswith(u) for u in trig.unless_after):
-                continue
-            if trig.event_type and (_ends_with(words[max(0, k - 3) : k], lex.unreal) or _dated_past(words, k)):
-                continue  # 'no clashes were reported', 'in anticipation of attacks', 'the 2016 bombings'
-            if trig.needs_crowd and _has_phrase(words[k + n : k + n + 5], lex.symbolic):
-                continue  # 'burned a flag', 'set fire to an effigy': a gesture of protest, not violence
-            nxt = sent.start + k + n
-            if trig.next_pos and (nxt >= sent.end or sent.doc[nxt].pos_ not in trig.next_pos):
-                continue
-            if trig.event_type and _modal_subject(sent.doc[sent.start + k]):
-                continue  # 'an attack on the country would be answered': a hypothetical act
-            if trig.event_type and _framed(sent.doc[sent.start + k], lex.frames):
-                continue  # 'a court jailed two men for the 2016 attack': the act is recalled, not reported
-            if trig.sub_event_type in TERRITORY and sent.doc[sent.start + k].dep_ in ("relcl", "acl"):
-                continue  # 'migrants who entered Turkey', 'rebels who took the town in 2019': who, not what happened
-            hits.append(Hit(trig, sent.start + k, sent.doc[sent.start + k : sent.start + k + n].text))
-            matched = n
-            break
-        k += matched or 1
-    return hits + _fired_at(sent, {h.token for h in hits})
-
-
-FIRE_VERBS = frozenset({"fired", "fires", "firing", "fire"})
-FIRE_TARGETS = frozenset({"at", "on", "upon", "towards", "toward", "into"})
-# what small arms fire at someone ('fired 200 workers on Monday' fires nothing; shells and rockets fired are
-# remote violence, which their own triggers name)
-PROJECTILES = frozenset({"shot", "shots", "bullet", "bullets", "round", "rounds", "gun", "guns", "gunfire", "gas",
-                         "canisters", "ammunition", "arrows", "volleys"})
-
-
-def _fired_at(sent: Span, taken: set[int]) -> list[Hit]:
-    """'fired' with its target further on ('police fired without warning at a car', 'fired live bullets and tear
-    gas at fishing boats'): the 'fired at' trigger, which the phrase lexicon finds only when the words touch."""
-    trig = next((t for t in lexicon().by_first.get("fired", ()) if t.words == ("fired", "at")), None)
-    if trig is None:
-        return []
-    return [Hit(trig, tok.i, tok.text) for tok in sent
-            if tok.lower_ in FIRE_VERBS and tok.pos_ == "VERB" and tok.i not in taken and _aimed(tok)
-            and not _ends_with([t.lower_ for t in sent.doc[max(sent.start, tok.i - 3) : tok.i]], lexicon().unreal)]
-
-
-def _governed(tok: Token, verb: Token) -> bool:
-    """Whether a word belongs to the verb's own clause ('fired without warning at'), not to a clause below it."""
-    while tok.i != verb.i and tok.head.i != tok.i:  # spaCy makes a new Token object on each access: compare .i
-        if tok.dep_ in ("acl", "relcl", "advcl", "ccomp", "conj"):
-            return False
-        tok = tok.head
-    return tok.i == verb.i
-
-
-def _aimed(verb: Token) -> bool:
-    """Whether 'fire' is aimed at someone: a target after at/on/towards that is no date, and nothing fired but
-    a weapon's ('fired shots at', 'fired without warning at'; not 'fired 200 workers on Monday')."""
-    near = [t for t in verb.doc[verb.i + 1 : min(verb.sent.end, verb.i + 8)] if _governed(t, verb)]
-    target = any(c.dep_ == "prep" and c.lower_ in FIRE_TARGETS
-                 and not any(o.ent_type_ in ("DATE", "TIME") for o in c.children) for c in near)
-    fired = [c for c in verb.children if c.dep_ == "dobj"]
-    return target and all(c.lower_ in PROJECTILES for c in fired)
-
-
-_YEAR = re.compile(r"(1[89]|20)\d\d")
-# "On 31 January 2022,", "Around 9 May 2022 (as reported),", "On Monday,": a sentence that dates its own report
-_DATED_OPENING = re.compile(
-    r"^\W*(?:on|around|overnight on)\s+(?:\d{1,2}\s+[A-Za-z]+\s+(?:19|20)\d\d|(?:monday|tuesday|wednesday|thursday"
-    r"|friday|saturday|sunday)\b)", re.IGNORECASE)
-_MONTHS = frozenset("january february march april may june july august september october november december".split())
-
-
-def _dated_past(words: Sequence[str], k: int) -> bool:
-    """Whether the trigger at k names a past event by its year: 'the 2016 bombings', 'the 1999 rebel invasion',
-    'the September 2023 raid' recall an earlier event; a report dates its own with 'On 3 May 2022,'."""
-    for j in (k - 1, k - 2):
-        if j < 1 or not _YEAR.fullmatch(words[j]) or not all(w.isalpha() for w in words[j + 1 : k]):
-            continue
-        if words[j - 1] in ("the", "'s") or words[j - 1] in _MONTHS and j > 1 and words[j - 2] == "the":
-            return True
-    return False
-
-
-MODALS = frozenset({"would", "could", "might", "may", "will", "shall", "should", "must"})
-
-
-def _modal_subject(tok: Token) -> bool:
-    """Whether an event noun is the subject of a clause in a modal ('an attack ... would be answered')."""
-    return tok.dep_ in ("nsubj", "nsubjpass") and any(c.dep_ == "aux" and c.lower_ in MODALS
-                                                      for c in tok.head.children)
-
-
-def _framed(tok: Token, frames: frozenset[str]) -> bool:
-    """Whether a trigger hangs below a word that recalls, judges or urges an act rather than reporting it
-    ('mourners buried men killed in a raid', 'a court jailed two men for the attack', 'urged groups to stop
-    attacking'): the trigger's head words before it, up to the sentence's root, are searched ('X beat a driver,
-    who denied the accusation' keeps its beating)."""
-    head, seen = tok, 0
-    while head.head.i != head.i and seen < 8:
-        head = head.head
-        seen += 1
-        if head.i < tok.i and head.lower_ in frames:
-            return True
-    return False
-
-
-def _ends_with(words: Sequence[str], phrases: Sequence[tuple[str, ...]]) -> bool:
-    """Whether the words end with one of the phrases."""
-    return any(len(p) <= len(words) and tuple(words[len(words) - len(p) :]) == p for p in phrases)
-
-
-def _has_phrase(words: Sequence[str], phrases: Sequence[tuple[str, ...]]) -> bool:
-    """Whether any phrase occurs in the word list."""
-    joined = " " + " ".join(words) + " "
-    return any(" " + " ".join(p) + " " in joined for p in phrases)
-
-
-@dataclass
-class SentenceFacts:
-    """What the earlier stages read from one sentence."""
-
-    field: Field
-    sent: Span
-    hits: list[Hit]
-    claims: list[Found]
-    places: list[Location]
-    actors: list[ActorMention]
-
-    @property
-    def typed(self) -> list[Hit]:
-        """Triggers of political violence, demonstrations and strategic developments."""
-        return [h for h in self.hits if h.trigger.event_type and not h.trigger.requires]
-
-    @property
-    def untyped_label(self) -> str:
-        """The label of an untyped event (talks, demand) this sentence reports, or ''."""
-        return next((h.trigger.label for h in self.hits if h.trigger.label), "")
-
-    def cue(self, phrases: Sequence[tuple[str, ...]]) -> bool:
-        """Whether the sentence carries one of the cue phrases."""
-        return _has_phrase([t.lower_ for t in self.sent], phrases)
-
-    def background(self) -> bool:
-        """Whether the sentence recalls the past ('attacks since the 2003 invasion') rather than reports. A
-        sentence that opens with its own date ('On 31 January 2022, a group gathered …, arrested for the third
-        time since November 2021') reports, whatever it recalls after."""
-        if _DATED_OPENING.match(self.sent.text):
-            return False
-        words = [t.text.lower() for t in self.sent]
-        since_year = any(w == "since" and any(x.isdigit() and len(x) == 4 for x in words[i + 1 : i + 4])
-                         for i, w in enumerate(words))
-        return since_year or self.cue(lexicon().background)
-
-
-@dataclass
-class Draft:
-    """An event being assembled from sentences."""
-
-    article: int
-    sentences: list[SentenceFacts] = field(default_factory=list)
-    label: str = ""  # for untyped events
-    in_headline: bool = False
-    order: int = 0
-
-    @property
-    def hits(self) -> list[Hit]:
-        """All triggers of the event's sentences."""
-        return [h for s in self.sentences for h in s.hits]
-
-    @property
-    def claims(self) -> list[Found]:
-        """All claims of the event's sentences, in reading order."""
-        return [c for s in self.sentences for c in s.claims]
-
-    @property
-    def family(self) -> str:
-        """The family of the strongest typed trigger (see `_family`)."""
-        return _family([h for s in self.sentences for h in s.typed])
-
-    def town(self, precision: str = "town") -> Location | None:
-        """The first town-level (or other `precision`) place of the event."""
-        return next((p for s in self.sentences for p in s.places if p.precision == precision), None)
-
-
-OWN_FAMILY = ("Disrupted weapons use", "Other", "Arrests")  # strategic developments that may join another event
-
-
-def _family(typed: Sequence[Hit]) -> str:
-    """The event type of the strongest trigger ('violence' for generic words; the strategic developments of
-    OWN_FAMILY by their sub-event type), '' when there is none."""
-    if not typed:
-        return ""
-    trig = max(typed, key=lambda h: h.trigger.rank).trigger
-    return trig.sub_event_type if trig.sub_event_type in OWN_FAMILY else trig.event_type or ""
-
-
-def _compatible(a: str, b: str) -> bool:
-    """Whether two trigger families can describe one event."""
-    if not a or not b or a == b or "Other" in (a, b):  # patrols and reinforcements around an event belong to it
-        return True
-    violent = {*VIOLENT, *GENERIC}
-    # a demonstration that turns violent, is met with force or ends in arrests is one event
-    crowd = {"Protests", "Riots", "Arrests", *GENERIC}
-    weapons = {"Disrupted weapons use", "Explosions/Remote violence"}  # 'defused an IED. The IED was primed ...'
-    return a in violent and b in violent or {a, b} <= crowd and bool({a, b} & {"Protests", "Riots"}) \
-        or a in weapons and b in weapons
-
-
-def _family_of(facts: SentenceFacts) -> str:
-    return _family(facts.typed)
-
-
-def group_sentences(article: int, facts: Sequence[SentenceFacts]) -> list[Draft]:
-    """Group an article's sentences (headline, caption, body in order) into draft events."""
-    lex = lexicon()
-    drafts: list[Draft] = []
-    current: Draft | None = None
-    for f in facts:
-        family = _family_of(f)
-        if not family:
-            label = f.untyped_label
-            if (f.claims or any(h.trigger.requires for h in f.hits)) and current is not None:
-                current.sentences.append(f)  # a toll, or what needs the event ('police dispersed the crowd')
-            elif label:
-                same = next((d for d in drafts if d.label == label), None)
-                if same is None:
-                    same = Draft(article, label=label, order=len(drafts))
-                    drafts.append(same)
-                same.sentences.append(f)
-            continue
-        if f.background() and not f.claims:
-            continue
-        target = _continues(current, f, family, drafts) if not f.cue(lex.separate) else None
-        if target is None:
-            target = Draft(article, in_headline=f.field == "headline", order=len(drafts))
-            drafts.append(target)
-        target.sentences.append(f)
-        if f.field == "headline":
-            target.in_headline = True
-        current = target
-    return [d for d in drafts if d.family or d.label]
-
-
-def draft_events(article: int, facts: Sequence[SentenceFacts]) -> list[Draft]:
-    """An article's events in draft, from its sentences."""
-    return group_sentences(article, facts)
-
-
-def with_label(article: int, drafts: list[Draft], facts: Sequence[SentenceFacts], label: Label | None) -> list[Draft]:
-    """The drafts, with one for a labelled article whose wording has no trigger ("Land seizure: settlers set up
-    an outpost"): its first body sentence."""
-    if label and not any(d.family for d in drafts) and facts:
-        drafts = [Draft(article, [f for f in facts if f.field == "text"][:1] or list(facts[:1])), *drafts]
-    return drafts
-
-
-def main_draft(drafts: Sequence[Draft], label: Label | None) -> Draft | None:
-    """The article's main event: its first typed draft (any first draft of a labelled note)."""
-    return next((d for d in drafts if d.family or label), None)
-
-
-def caption_draft(drafts: Sequence[Draft]) -> Draft | None:
-    """The event an article's caption shows: the draft holding a caption sentence, else the first typed one."""
-    with_caption = next((d for d in drafts if any(s.field == "caption" for s in d.sentences)), None)
-    return with_caption or next((d for d in drafts if d.family), None)
-
-
-def _apart(d: Draft, f: SentenceFacts) -> bool:
-    """Whether a sentence's place makes it another incident than the draft's: a town far away, or another
-    district named with an act of its own ('an airstrike in Zabid District ... an airstrike hit a minibus in
-    Al Garrahi District'; not '(Majzar, Marib) killing a number of fighters' closing the clash it follows)."""
-    town, there = next((p for p in f.places if p.precision == "town"), None), d.town()
-    if town is not None and there is not None and (distance_km(town, there) or 0.0) > SEPARATE_KM:
-        return True
-    district, other = next((p for p in f.places if p.precision == "district"), None), d.town("district")
-    return (district is not None and other is not None and district.name != other.name
-            and any(h.trigger.rank >= SPECIFIC_RANK for h in f.typed))
-
-
-def _continues(current: Draft | None, f: SentenceFacts, family: str, drafts: list[Draft]) -> Draft | None:
-    """The draft this sentence continues, or None when it reports a new event."""
-    candidates = [current] if current is not None and current.family else []
-    candidates += [d for d in drafts if d.family and d is not current and d.in_headline]
-    for d in candidates:
-        if not (_compatible(d.family, family) or _demonstrators_fight(d, f, family)) or _apart(d, f):
-            continue
-        return d
-    return None
-
-
-def _demonstrators_fight(d: Draft, f: SentenceFacts, family: str) -> bool:
-    """Whether a fight told after a demonstration is a crowd's, no armed group's ('clashes between demonstrators
-    and counter-demonstrators', 'they fought with supporters of the mayor'): one event, a violent demonstration."""
-    return (d.family == "Protests" and family in ("Battles", *GENERIC)
-            and (any(m.role in CROWD_ROLES for m in f.actors) or f.cue(lexicon().crowd))
-            and not any(m.role == "armed" for m in f.actors))
 
 
 # --- typing and actors -------------------------------------------------------------------------
@@ -554,7 +157,8 @@ def classify(draft: Draft, victims: str, label: tuple[str, str] | None = None) -
     trig = best.trigger
     armed = any(m.role in ("armed", "state") for s in draft.sentences for m in s.actors)
     hurt = any(c.claim.kind in ("killed", "injured") and not c.is_part for c in draft.claims)
-    if trig.event_type == "Strategic developments" and hurt and armed:
+    killing = any(h.text.lower().startswith(HARM_STEMS) for h in usable)  # 'drove over two children, killing both'
+    if trig.event_type == "Strategic developments" and (hurt or killing) and armed:
         # people killed or hurt: the violence, not the arrests or looting, is the event
         violent = [h for h in usable if h.trigger.event_type in (*VIOLENT, *GENERIC)]
         if violent:
@@ -596,7 +200,7 @@ def classify(draft: Draft, victims: str, label: tuple[str, str] | None = None) -
     return "Battles", "Armed clash", [f"'{best.text}' between armed actors"]
 
 
-CROWD_ROLES = ("civilian", "protest")
+HARM_STEMS = ("kill", "wound", "injur", "murder", "shot")
 # violence and harm words, riot words, and clashes (not territory changes): 'a group of people killed a woman'
 CROWD_ACTS = ("violence", "harm", "Riots", "Battles")
 
@@ -705,7 +309,7 @@ def _crowd_words(span: Span) -> bool:
     """Whether the words name an unorganised crowd ('a group of people', 'supporters'), not an armed one."""
     words = [t.lower_ for t in span]
     unnamed = {"armed", "unknown", "unidentified"}  # 'unknown people' are perpetrators nobody named, not a crowd
-    return not unnamed & set(words) and _has_phrase(words, lexicon().crowd)
+    return not unnamed & set(words) and has_phrase(words, lexicon().crowd)
 
 
 def core_sentences(draft: Draft) -> list[SentenceFacts]:
@@ -721,7 +325,6 @@ def core_sentences(draft: Draft) -> list[SentenceFacts]:
     return [s for s in draft.sentences if any(s is c for c in core)]
 
 
-SPECIFIC_RANK = 50  # triggers from here up name a weapon, a fight, a protest or a riot; below, generic words
 CLASH_OUTRANKS = 86  # an attack between armed actors outranks remote violence, not territory changes
 
 
@@ -743,7 +346,6 @@ def _clash_sentence(draft: Draft) -> str | None:
     return None
 
 
-TERRITORY = ("Non-state actor overtakes territory", "Government regains territory")
 
 
 def detention(types: tuple[str | None, str | None], actor1: Actor | None) -> tuple[str | None, str | None]:
@@ -813,7 +415,7 @@ def _armed_target(draft: Draft) -> bool:
         return False
     s, at = found
     tok = next(t for t in s.sent if t.idx == at)
-    return _has_phrase([t.lower_ for t in s.sent.doc[tok.i + 1 : min(s.sent.end, tok.i + 8)]], lexicon().armed_targets)
+    return has_phrase([t.lower_ for t in s.sent.doc[tok.i + 1 : min(s.sent.end, tok.i + 8)]], lexicon().armed_targets)
 
 
 def _off_duty(draft: Draft, target: ActorMention) -> bool:
@@ -1013,3 +615,18 @@ def salience(event_type: str | None, in_headline: bool, fatalities: int, order: 
     if event_type is None:
         return -1.0 - order / 100
     return TYPE_WEIGHT.get(event_type, 0) * 10 + (5 if in_headline else 0) + math.log1p(fatalities) - order / 100
+
+
+def with_label(article: int, drafts: list[Draft], facts: Sequence[SentenceFacts], label: Label | None) -> list[Draft]:
+    """The drafts, with one for a labelled article whose wording has no trigger ("Land seizure: settlers set up
+    an outpost"): its first body sentence."""
+    if label and not any(d.family for d in drafts) and facts:
+        drafts = [Draft(article, [f for f in facts if f.field == "text"][:1] or list(facts[:1])), *drafts]
+    return drafts
+
+
+def main_draft(drafts: Sequence[Draft], label: Label | None) -> Draft | None:
+    """The article's main event: its first typed draft (any first draft of a labelled note)."""
+    return next((d for d in drafts if d.family or label), None)
+
+

@@ -194,7 +194,21 @@ def find_place_mentions(text: str, entities: Sequence[tuple[int, int, str]] = ()
     for _, mention in sorted(found, key=lambda pm: (pm[0], pm[1].start, -(pm[1].end - pm[1].start))):
         if all(mention.end <= k.start or mention.start >= k.end for k in kept):
             kept.append(mention)
-    return sorted(kept, key=lambda m: m.start)
+    return _shared_cues(text, sorted(kept, key=lambda m: m.start))
+
+
+def _shared_cues(text: str, mentions: list[PlaceMention]) -> list[PlaceMention]:
+    """Names joined before a plural cue share it and what encloses it: in "Sahar and Haydan districts in
+    Sa'ada Governorate" Sahar is a district of Sa'ada too."""
+    out = list(mentions)
+    for i in range(len(out) - 2, -1, -1):
+        first, second = out[i], out[i + 1]
+        plural = second.text.rsplit(None, 1)[-1]
+        if (first.hint is None and not first.within and second.hint and plural.endswith("s")
+                and plural.lower() in cues().hint_of_word
+                and re.fullmatch(r",?\s+(?:and|&)\s+", text[first.end : second.start])):
+            out[i] = PlaceMention(first.text, first.start, first.end, first.name, second.hint, second.within)
+    return out
 
 
 def _cue_mentions(

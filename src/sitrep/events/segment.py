@@ -1,0 +1,159 @@
+"""Stage 5, the incidents: an article's sentences grouped into draft events, one per incident.
+
+The headline's event is the main one; a body sentence joins the event it continues, and a cue ("in a
+separate attack"), another town or province far away, or another kind of event starts a new one. Sentences
+with only a casualty figure join the event in progress; a sentence that recalls the past ("since the war
+began") joins none unless it gives a figure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sitrep.claims import Found
+from sitrep.events.triggers import CROWD_ROLES, GENERIC, SPECIFIC_RANK, VIOLENT, Hit, SentenceFacts, lexicon
+from sitrep.geo import distance_km
+from sitrep.model import Location
+
+SEPARATE_KM = 30.0  # towns further apart than this are separate incidents
+
+@dataclass
+class Draft:
+    """An event being assembled from sentences."""
+
+    article: int
+    sentences: list[SentenceFacts] = field(default_factory=list)
+    label: str = ""  # for untyped events
+    in_headline: bool = False
+    order: int = 0
+
+    @property
+    def hits(self) -> list[Hit]:
+        """All triggers of the event's sentences."""
+        return [h for s in self.sentences for h in s.hits]
+
+    @property
+    def claims(self) -> list[Found]:
+        """All claims of the event's sentences, in reading order."""
+        return [c for s in self.sentences for c in s.claims]
+
+    @property
+    def family(self) -> str:
+        """The family of the strongest typed trigger (see `_family`)."""
+        return _family([h for s in self.sentences for h in s.typed])
+
+    def town(self, precision: str = "town") -> Location | None:
+        """The first town-level (or other `precision`) place of the event."""
+        return next((p for s in self.sentences for p in s.places if p.precision == precision), None)
+
+
+DAMAGE = "Looting/property destruction"
+OWN_FAMILY = ("Disrupted weapons use", "Other", "Arrests", DAMAGE)  # strategic developments that may join another event
+
+
+def _family(typed: Sequence[Hit]) -> str:
+    """The event type of the strongest trigger ('violence' for generic words; the strategic developments of
+    OWN_FAMILY by their sub-event type), '' when there is none."""
+    if not typed:
+        return ""
+    trig = max(typed, key=lambda h: h.trigger.rank).trigger
+    return trig.sub_event_type if trig.sub_event_type in OWN_FAMILY else trig.event_type or ""
+
+
+def _compatible(a: str, b: str) -> bool:
+    """Whether two trigger families can describe one event."""
+    if not a or not b or a == b or "Other" in (a, b):  # patrols and reinforcements around an event belong to it
+        return True
+    violent = {*VIOLENT, *GENERIC}
+    # a demonstration that turns violent, is met with force or ends in arrests is one event
+    crowd = {"Protests", "Riots", "Arrests", *GENERIC}
+    weapons = {"Disrupted weapons use", "Explosions/Remote violence"}  # 'defused an IED. The IED was primed ...'
+    # what an attack or a riot damaged belongs to it ('nearby buildings were damaged, while 30 people were killed')
+    damage = DAMAGE in (a, b) and bool({a, b} & {*violent, "Riots"})
+    return a in violent and b in violent or {a, b} <= crowd and bool({a, b} & {"Protests", "Riots"}) \
+        or a in weapons and b in weapons or damage
+
+
+def _family_of(facts: SentenceFacts) -> str:
+    return _family(facts.typed)
+
+
+def group_sentences(article: int, facts: Sequence[SentenceFacts]) -> list[Draft]:
+    """Group an article's sentences (headline, caption, body in order) into draft events."""
+    lex = lexicon()
+    drafts: list[Draft] = []
+    current: Draft | None = None
+    for f in facts:
+        family = _family_of(f)
+        if not family:
+            label = f.untyped_label
+            if (f.claims or any(h.trigger.requires for h in f.hits)) and current is not None:
+                current.sentences.append(f)  # a toll, or what needs the event ('police dispersed the crowd')
+            elif label:
+                same = next((d for d in drafts if d.label == label), None)
+                if same is None:
+                    same = Draft(article, label=label, order=len(drafts))
+                    drafts.append(same)
+                same.sentences.append(f)
+            continue
+        if f.background() and not f.claims:
+            continue
+        target = _continues(current, f, family, drafts) if not f.cue(lex.separate) else None
+        if target is None:
+            target = Draft(article, in_headline=f.field == "headline", order=len(drafts))
+            drafts.append(target)
+        target.sentences.append(f)
+        if f.field == "headline":
+            target.in_headline = True
+        current = target
+    return [d for d in drafts if d.family or d.label]
+
+
+def draft_events(article: int, facts: Sequence[SentenceFacts]) -> list[Draft]:
+    """An article's events in draft, from its sentences."""
+    return group_sentences(article, facts)
+
+
+def caption_draft(drafts: Sequence[Draft]) -> Draft | None:
+    """The event an article's caption shows: the draft holding a caption sentence, else the first typed one."""
+    with_caption = next((d for d in drafts if any(s.field == "caption" for s in d.sentences)), None)
+    return with_caption or next((d for d in drafts if d.family), None)
+
+
+def _apart(d: Draft, f: SentenceFacts) -> bool:
+    """Whether a sentence's place makes it another incident than the draft's: a town far away, or another
+    district named with an act of its own ('an airstrike in Zabid District ... an airstrike hit a minibus in
+    Al Garrahi District'; not '(Majzar, Marib) killing a number of fighters' closing the clash it follows)."""
+    town, there = next((p for p in f.places if p.precision == "town"), None), d.town()
+    if town is not None and there is not None and (distance_km(town, there) or 0.0) > SEPARATE_KM:
+        return True
+    # a town or district in another province, far away ("airstrikes hit Sahar district in Sa'ada ... blasts
+    # rocked Sana'a")
+    here = next((p for p in f.places if p.precision in ("town", "district")), None)
+    there = next((p for s in d.sentences for p in s.places if p.precision in ("town", "district")), None)
+    if (here is not None and there is not None and here.admin1 and there.admin1 and here.admin1 != there.admin1
+            and (distance_km(here, there) or 0.0) > SEPARATE_KM):
+        return True
+    district, other = next((p for p in f.places if p.precision == "district"), None), d.town("district")
+    return (district is not None and other is not None and district.name != other.name
+            and any(h.trigger.rank >= SPECIFIC_RANK for h in f.typed))
+
+
+def _continues(current: Draft | None, f: SentenceFacts, family: str, drafts: list[Draft]) -> Draft | None:
+    """The draft this sentence continues, or None when it reports a new event."""
+    candidates = [current] if current is not None and current.family else []
+    candidates += [d for d in drafts if d.family and d is not current and d.in_headline]
+    for d in candidates:
+        if not (_compatible(d.family, family) or _demonstrators_fight(d, f, family)) or _apart(d, f):
+            continue
+        return d
+    return None
+
+
+def _demonstrators_fight(d: Draft, f: SentenceFacts, family: str) -> bool:
+    """Whether a fight told after a demonstration is a crowd's, no armed group's ('clashes between demonstrators
+    and counter-demonstrators', 'they fought with supporters of the mayor'): one event, a violent demonstration."""
+    return (d.family == "Protests" and family in ("Battles", *GENERIC)
+            and (any(m.role in CROWD_ROLES for m in f.actors) or f.cue(lexicon().crowd))
+            and not any(m.role == "armed" for m in f.actors))
