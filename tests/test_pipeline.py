@@ -99,8 +99,8 @@ def test_seed_jsonl_contract_fields(seed):
     assert set(event["location"]) == {"name", "admin1", "country", "iso2", "lat", "lon", "geonames_id", "precision",
                                       "near", "mentioned"}
     assert set(event["claims"][0]) == {
-        "kind", "count", "count_high", "as_written", "qualifier", "subject", "claimant", "part_of", "superseded",
-        "article", "field", "start", "end", "sentence",
+        "kind", "count", "count_high", "as_written", "qualifier", "subject", "claimant", "claimant_canonical",
+        "part_of", "superseded", "aggregate", "incident", "article", "field", "start", "end", "sentence",
     }
 
 

@@ -56,11 +56,22 @@ class Lexicon:
     before_fillers: frozenset[str]
     intransitive_death: frozenset[str]
     pronoun_subjects: frozenset[str]
+    spans: list[tuple[str, ...]]
+    canonical: list[tuple[str, str]]  # (folded name, canonical name), longest name first
+    windows: list[tuple[str, ...]]
+    units_of_time: frozenset[str]
+    total_subjects: frozenset[str]
+    documents: frozenset[str]
 
 
 def _phrases(words: Sequence[str]) -> list[tuple[str, ...]]:
     """Phrases as token tuples, longest first."""
     return sorted({tuple(w.split()) for w in words}, key=len, reverse=True)
+
+
+def _longest_first(table: dict[str, int]) -> dict[str, int]:
+    """A phrase table ordered so that 'several dozen' is tried before 'several'."""
+    return dict(sorted(table.items(), key=lambda kv: -len(kv[0].split())))
 
 
 @lru_cache(maxsize=1)
@@ -79,8 +90,8 @@ def lexicon() -> Lexicon:
         units=raw["numbers"]["units"],
         tens=raw["numbers"]["tens"],
         scales=raw["numbers"]["scales"],
-        groups=raw["numbers"]["groups"],
-        vague=raw["vague"],
+        groups=_longest_first(raw["numbers"]["groups"]),
+        vague=_longest_first(raw["vague"]),
         qualifiers=sorted(quals, key=lambda x: len(x[0]), reverse=True),
         kind_before=sorted(before, key=lambda x: len(x[0]), reverse=True),
         kind_after=sorted(after, key=lambda x: len(x[0]), reverse=True),
@@ -104,6 +115,13 @@ def lexicon() -> Lexicon:
         before_fillers=frozenset(raw["grammar"]["before_fillers"]),
         intransitive_death=frozenset(raw["grammar"]["intransitive_death"]),
         pronoun_subjects=frozenset(raw["grammar"]["pronoun_subjects"]),
+        spans=_phrases(raw["aggregate"]["spans"]),
+        canonical=sorted(((_fold(a), name) for name, aliases in raw["canonical"].items() for a in aliases),
+                         key=lambda x: len(x[0]), reverse=True),
+        windows=_phrases(raw["aggregate"]["windows"]),
+        units_of_time=frozenset(raw["aggregate"]["units"]),
+        total_subjects=frozenset(raw["aggregate"]["subjects"]),
+        documents=frozenset(raw["claimants"]["documents"]),
     )
 
 
@@ -312,8 +330,9 @@ def _head_of(doc: Doc, num: Number, lex: Lexicon) -> tuple[int, int]:
     last = doc[num.end - 1]
     stop = last.sent.end
     j = num.end
-    if j + 2 < stop and doc[j].lower_ == "of" and doc[j + 1].lower_ in ("the", "them", "those", "these"):
-        j += 1  # "two of the policemen", "ten of them"
+    if j + 2 < stop and doc[j].lower_ == "of" and doc[j + 1].lower_ in ("the", "them", "those", "these", "our",
+                                                                          "their", "its", "his", "her", "my"):
+        j += 1  # "two of the policemen", "ten of them", "seven of our soldiers"
         if doc[j].lower_ in ("them", "those", "these"):
             return j, j + 1
         j += 1
@@ -325,6 +344,10 @@ def _head_of(doc: Doc, num: Number, lex: Lexicon) -> tuple[int, int]:
         t = doc[k]
         if t.like_num and k + 2 < stop and doc[k + 1].lower_ in ("year", "years") and doc[k + 2].lower_ == "old":
             k += 3  # "a sixteen years old young man": skip the age
+            continue
+        if t.like_num and k + 4 < stop and [x.lower_ for x in doc[k + 1 : k + 5]] in (["-", "year", "-", "old"],
+                                                                                   ["-", "years", "-", "old"]):
+            k += 5  # "a 12-year-old boy"
             continue
         if t.pos_ in ("NOUN", "PROPN") or (t.pos_ in ("ADJ", "PUNCT") and t.text in ("-", "–", "'", "‘", "’", '"', "“", "”")):
             if t.pos_ in ("NOUN", "PROPN"):
@@ -401,7 +424,8 @@ def extract_sentence(sent: Span, field_name: Field, article: int, context: Claim
         head, np_end = _head_of(doc, num, lex)
         people = _is_people(doc, head, num, lex)
         if people is False or (num.dated and not people) or (
-            num.singular and (not people or doc[head].tag_ not in ("NN", "NNP"))
+            num.singular and (not people or doc[head].tag_ not in ("NN", "NNP")
+                              or doc[head].ent_type_ in ("ORG", "GPE", "LOC", "FAC"))  # 'the United Nations said'
         ):
             continue
         kinds = _kinds_before(doc, num.start, sent.start, lex) or _toll_subject(doc, num.start, lex)
@@ -514,8 +538,35 @@ def _make(
         group=group,
         update=update,
         coded=num.vague_code,
+        aggregate=_over_many(doc[head], sent, lex),
     )
     return Found(claim, is_part=is_part, old=old, head=head)
+
+
+def _over_many(head: Token, sent: Span, lex: Lexicon) -> bool:
+    """Whether the clause of a counted noun spans many incidents ('More than 300 people have been killed since
+    the fighting began', '40 soldiers killed in the region so far this year'); 'the deadliest attack since 2020'
+    qualifies the attack, not the count."""
+    clause = head
+    while clause.pos_ not in ("VERB", "AUX") and clause.head.i != clause.i:
+        clause = clause.head
+    mine = {head.i, clause.i}
+    if any(c.dep_ == "nsubj" and c.lower_ in lex.total_subjects for c in clause.children):
+        return True  # 'The war has left tens of thousands of people dead
+    words = [t.lower_ for t in sent]
+    for k in range(len(words)):
+        for phrase in lex.spans + lex.windows:
+            n = len(phrase)
+            if tuple(words[k : k + n]) != phrase:
+                continue
+            if phrase in lex.windows and not lex.units_of_time & set(words[k + n : k + n + 3]):
+                continue
+            cue = sent[k : k + n]
+            root = cue.root
+            anchor = root.head.head if root.dep_ == "mark" else root.head
+            if anchor.i in mine or root.i in mine:
+                return True
+    return False
 
 
 # --- claimants ---------------------------------------------------------------------------------
@@ -544,10 +595,13 @@ class ClaimantContext:
             self.last_speaker = named
 
     def _subject_of(self, verb: Token) -> str | None:
-        """The subject of a reporting verb, as written (with its appositive)."""
+        """The subject of a reporting verb, as written (with its appositive); for 'X issued a statement
+        reporting that …', X."""
         lex = lexicon()
         if verb.lower_ not in lex.reporting_verbs or verb.pos_ not in ("VERB", "AUX"):
             return None
+        if verb.dep_ == "acl" and verb.head.lower_ in lex.documents and verb.head.head.pos_ in ("VERB", "AUX"):
+            verb = verb.head.head
         for child in verb.children:
             if child.dep_ in ("nsubj", "nsubjpass") and self._can_speak(child):
                 toks = [t for t in child.subtree if not (t.dep_ == "relcl" or t.i > child.i and t.text == "that")]
@@ -607,7 +661,18 @@ class ClaimantContext:
             if via.lower() in lex.agencies and not speaker:
                 return via
             return speaker or via
-        return speaker
+        return self._named_next(speaker, sent) if speaker else None
+
+    def _named_next(self, speaker: str, sent: Span) -> str:
+        """A bare role ('the spokesman said') named by the next sentence's speaker of that role ('Police spokesman
+        Abdifatah Aden told reporters ...'); otherwise the role as written."""
+        role = speaker.lower()
+        if " " in role or role not in lexicon().speakers or sent.end >= len(sent.doc):
+            return speaker
+        following = sent.doc[sent.end].sent
+        named = next((x for t in following if (x := self._subject_of(t))), None)
+        person = any(e.label_ == "PERSON" for e in following.ents)
+        return named if named and person and role in named.lower().split() else speaker
 
     def _resolve(self, name: str) -> str | None:
         """Resolve 'it'/'he' to the last speaker and 'a monitor' to the monitor the article names."""
@@ -635,7 +700,10 @@ def attribute_quotes(sentences: Sequence[tuple[Span, Sequence[Found]]], context:
     The figure's sentence names nobody; the sentence that closes the quote does.
     """
     for i, (sent, found) in enumerate(sentences):
-        if not any(f.claim.claimant is None for f in found) or not sent.text.lstrip().startswith(OPEN_QUOTES):
+        opening = sent.text.lstrip()
+        # a quote mark followed by a line break closes the paragraph before; it opens no quotation
+        if not any(f.claim.claimant is None for f in found) or not opening.startswith(OPEN_QUOTES) \
+                or not opening[1:2].strip():
             continue
         for later, _ in sentences[i : i + 4]:
             if later.doc is not sent.doc:
@@ -646,6 +714,24 @@ def attribute_quotes(sentences: Sequence[tuple[Span, Sequence[Found]]], context:
                     if f.claim.claimant is None and speaker:
                         f.claim.claimant = context._resolve(speaker) or speaker
                 break
+
+
+def _fold(name: str) -> str:
+    """A name folded for matching: lower case, no dots, no leading article ('The U.N.' -> 'un')."""
+    return re.sub(r"^(the|a|an)\s+", "", " ".join(name.casefold().replace(".", "").split()))
+
+
+def canonical_claimant(claimant: str | None) -> str | None:
+    """One name for a claimant however written ('U.N. officials', 'the United Nations' -> 'United Nations');
+    a claimant the lexicon does not list keeps its words, without a leading article."""
+    if not claimant:
+        return None
+    folded = _fold(claimant)
+    for alias, name in lexicon().canonical:
+        if folded == alias or folded.startswith(alias + " ") or folded.startswith(alias + "'s "):
+            return name
+    cleaned = clean_name(claimant)
+    return cleaned[:1].upper() + cleaned[1:] if cleaned else None
 
 
 def clean_name(text: str) -> str:
@@ -692,7 +778,7 @@ def headline_claimant(headline: str) -> str | None:
 
 
 def inherit_claimants(sentences: Sequence[tuple[Span, Sequence[Found]]]) -> None:
-    """An unattributed figure in the same paragraph as an attributed one, in the same event, has its source.
+    """An unattributed figure in the same paragraph as an attributed one, in the same incident, has its source.
 
     "A bombing has killed 51 people, according to local police. The car bomb exploded near a
     bus stop. 75 people were also wounded." — the 75 is the police's figure too. A figure in
@@ -714,12 +800,15 @@ def inherit_claimants(sentences: Sequence[tuple[Span, Sequence[Found]]]) -> None
 
 
 def event_claims(sentences: Sequence[tuple[Span, Sequence[Found]]], stated: Claim | None = None) -> list[Claim]:
-    """An event's claims: claimants carried through paragraphs, breakdowns linked, superseded figures marked.
+    """An event's claims: claimants carried through paragraphs, breakdowns linked, superseded figures marked,
+    each claimant's one name.
 
     A note's stated toll joins them; "There were no fatalities" only where it overrides a figure read.
     """
     inherit_claimants(sentences)
     claims = link_claims([f for _, found in sentences for f in found])
+    for c in claims:
+        c.canonical = canonical_claimant(c.claimant)
     if stated is not None and (stated.count or any(c.kind == "killed" for c in claims)):
         claims.append(stated)
     return claims
@@ -783,8 +872,8 @@ def supersede_updates(claims: Sequence[Claim]) -> list[tuple[Claim, Claim]]:
 
 
 def _speaker(claimant: str | None) -> str:
-    """A claimant folded for comparison ('' for none)."""
-    return " ".join((claimant or "").casefold().split())
+    """A claimant folded for comparison ('' for none): its one name, so 'U.N. officials' is 'the United Nations'."""
+    return " ".join((canonical_claimant(claimant) or "").casefold().split())
 
 
 def _find_total(found: list[Found], i: int) -> int | None:

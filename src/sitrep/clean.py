@@ -386,12 +386,18 @@ class _Reader:
         s = self.text[i]
         if s in self.hints:
             return True
+        if caption_cue(s, bool(self.lines[i].credits)) and (after_headline or self._credited(s, i)):
+            return True
         if not after_headline:
             return False
-        if caption_cue(s, bool(self.lines[i].credits)):
-            return True
         # a line repeated near the headline is its caption, when it reads like one
         return len(_words(s)) >= 3 and self.repeated(i) and _is_prose(s) and _photo_like(s)
+
+    def _credited(self, s: str, i: int) -> bool:
+        """A line marked as a caption by itself ('FILE - …', '… (Photo: X)', a credit line): a caption even
+        where a page opens with it, before any headline."""
+        cues = _cues()
+        return bool(cues.caption_start.fullmatch(s) or cues.caption_end.fullmatch(s) or self.lines[i].credits)
 
     def header(self, start: int) -> _Header:
         """Read a story's header zone from `start` up to its first line of prose."""

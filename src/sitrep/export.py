@@ -116,6 +116,8 @@ def _claim_line(i: int, claim: dict[str, Any]) -> str:
         flags.append(f"part of #{claim['part_of']}")
     if claim["superseded"]:
         flags.append("superseded")
+    if claim.get("aggregate"):
+        flags.append("a total over many incidents, not added")
     extra = f" [{', '.join(flags)}]" if flags else ""
     where = f'{claim["field"]} {claim["start"]}–{claim["end"]}'
     return f'#{i} {claim["kind"]}: "{claim["as_written"]}" — {who}{extra} ({where})'

@@ -12,7 +12,7 @@ from enum import StrEnum
 from typing import Any, Literal
 
 Field = Literal["headline", "caption", "text"]
-ClaimKind = Literal["killed", "injured", "missing", "abducted", "arrested", "displaced"]
+ClaimKind = Literal["killed", "injured", "casualties", "missing", "abducted", "arrested", "displaced"]
 Qualifier = Literal["exact", "at_least", "more_than", "about", "up_to", "range", "vague"]
 Precision = Literal["day", "week", "month", "year"]
 PlacePrecision = Literal["town", "district", "province", "country", "region"]
@@ -211,6 +211,9 @@ class Claim:
     update: bool = False  # given as a newer figure ("the toll rose to 12"): it supersedes older ones
     coded: int | None = None  # the count ACLED's codebook gives a vague figure ("dozens"), or a note's stated toll
     stated: bool = False  # an ACLED note states the toll outright ("Fatalities coded as 3"): it decides the toll
+    aggregate: bool = False  # a total over many incidents ("300 killed since the fighting began"): shown, never added
+    incident: int = 0  # which incident of its article the claim belongs to (`events.segment`)
+    canonical: str | None = None  # one name for the claimant however written ("U.N. officials" -> "United Nations")
 
     def to_dict(self) -> dict[str, Any]:
         """The contract's claim object."""
@@ -222,8 +225,11 @@ class Claim:
             "qualifier": self.qualifier,
             "subject": self.subject,
             "claimant": self.claimant,
+            "claimant_canonical": self.canonical,
             "part_of": self.part_of,
             "superseded": self.superseded,
+            "aggregate": self.aggregate,
+            "incident": self.incident,
             "article": self.article,
             "field": self.field,
             "start": self.start,

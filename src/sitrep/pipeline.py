@@ -241,7 +241,7 @@ class Extractor:
             type_source=typed.source,
             type_confidence=typed.confidence,
         )
-        event.salience = events.salience(typed.event_type, draft.in_headline, toll.fatalities, draft.order)
+        event.salience = events.salience(typed.event_type, draft.in_headline, toll.fatalities, draft.order, draft.earlier)
         return event
 
 

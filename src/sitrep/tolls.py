@@ -3,11 +3,11 @@
 One function, `toll`, used for an event as one article reports it (the pipeline), for reports
 of one incident merged within a document or across documents (`merge`), and nowhere else; the
 store saves the `Toll` it is given. Everything the rule needs travels on the claims (`kind`,
-`count`, `group`, `part_of`, `superseded`, `coded`, `stated`), so the same claims give the
+`count`, `group`, `part_of`, `superseded`, `aggregate`, `coded`, `stated`), so the same claims give the
 same toll however they are split into reports, articles or documents.
 
-- A breakdown (`part_of`) and a superseded figure never count; injuries, arrests and
-  `casualties` never count.
+- A breakdown (`part_of`), a superseded figure and a total over many incidents (`aggregate`) never
+  count; injuries, arrests and `casualties` ("killed or injured 14") never count.
 - Claims about the same people conflict: the lowest credible one counts (a headline's
   "over 50" restates a body's "51"), the highest sets `high`.
 - Claims about different groups (soldiers, militants, civilians) add, so a claim about a
@@ -29,7 +29,7 @@ VAGUE_DEFAULT = 10  # a vague figure with no code of its own ("many killed"), as
 
 def toll(claims: Iterable[Claim]) -> Toll:
     """Conservative, low and high death tolls of one incident's claims."""
-    live = [c for c in claims if c.kind == "killed" and c.part_of is None and not c.superseded]
+    live = [c for c in claims if c.kind == "killed" and c.part_of is None and not c.superseded and not c.aggregate]
     stated = [c for c in live if c.stated]
     found = _from_figures([c for c in live if not c.stated])
     if not stated:

@@ -20,6 +20,7 @@ from spacy.tokens import Span, Token
 from sitrep.actors import ActorBook, ActorMention
 from sitrep.events import learned
 from sitrep.claims import Found
+from sitrep.claims import lexicon as claims_lexicon
 from sitrep.events.segment import Draft
 from sitrep.events.triggers import (
     CROWD_ROLES, GENERIC, SPECIFIC_RANK, TERRITORY, VIOLENT, Hit, SentenceFacts, has_phrase, lexicon,
@@ -339,13 +340,26 @@ def _clash_sentence(draft: Draft) -> str | None:
             if h.trigger.event_type != "violence":
                 continue
             at = s.sent.doc[h.token].idx
-            before = {m.actor for m in s.actors if m.role in ("armed", "state") and m.end <= at}
-            after = {m.actor for m in s.actors if m.role in ("armed", "state") and m.start > at}
+            sides = [m for m in s.actors if m.role in ("armed", "state") and not _speaks(s, m)]
+            before = {m.actor for m in sides if m.end <= at}
+            after = {m.actor for m in sides if m.start > at}
             if any(a != b for a in before for b in after):  # 'police beat a man at the police station': one side
                 return h.text
     return None
 
 
+
+
+def _speaks(s: SentenceFacts, m: ActorMention) -> bool:
+    """Whether an actor is named only as who said so ('..., police said', 'according to the army'): a source,
+    not a side."""
+    span = s.sent.doc.char_span(m.start, m.end, alignment_mode="expand")
+    if span is None:
+        return False
+    root = span.root
+    verbs = claims_lexicon().reporting_verbs
+    return (root.dep_ in ("nsubj", "nsubjpass") and root.head.lower_ in verbs) or (
+        root.dep_ == "pobj" and root.head.lower_ == "to" and root.head.head.lower_ == "according")
 
 
 def detention(types: tuple[str | None, str | None], actor1: Actor | None) -> tuple[str | None, str | None]:
@@ -405,7 +419,7 @@ def _target(draft: Draft) -> ActorMention | None:
     s, at = found
     doers = {m.actor for m in s.actors if m.end <= at}
     return next((m for m in s.actors if m.start > at and m.role in ("armed", "state", "civilian")
-                 and m.actor not in doers), None)
+                 and m.actor not in doers and not _speaks(s, m)), None)
 
 
 def _armed_target(draft: Draft) -> bool:
@@ -433,7 +447,7 @@ def _one_sided(draft: Draft) -> bool:
     if found is None:
         return False
     s, at = found
-    return not any(m.role in ("armed", "state") and m.start > at for m in s.actors)
+    return not any(m.role in ("armed", "state") and m.start > at and not _speaks(s, m) for m in s.actors)
 
 
 def _victim_group(s: SentenceFacts, found: Found) -> str:
@@ -461,7 +475,7 @@ def victims_of(draft: Draft) -> str:
         return "armed"
     if target is not None:
         return "civilians" if target.role == "civilian" or _off_duty(draft, target) else "armed"
-    roles = {m.role for s in draft.sentences for m in s.actors}
+    roles = {m.role for s in draft.sentences for m in s.actors if not _speaks(s, m)}
     if "civilian" in roles and not roles & {"armed", "state"} - {"civilian"}:
         return "civilians"
     if roles & {"state"} and roles & {"armed"} and not (groups and _one_sided(draft)):
@@ -610,11 +624,13 @@ def _claimed_responsibility(draft: Draft) -> Actor | None:
     return None
 
 
-def salience(event_type: str | None, in_headline: bool, fatalities: int, order: int) -> float:
-    """A score that puts the main event first: violence, then the headline, then the toll."""
+def salience(event_type: str | None, in_headline: bool, fatalities: int, order: int, earlier: bool = False) -> float:
+    """A score that puts the main event first: violence, then the headline, then the toll; an incident told as
+    earlier than the one reported ('Last month, ...') comes after every other typed event."""
     if event_type is None:
         return -1.0 - order / 100
-    return TYPE_WEIGHT.get(event_type, 0) * 10 + (5 if in_headline else 0) + math.log1p(fatalities) - order / 100
+    return (TYPE_WEIGHT.get(event_type, 0) * 10 + (5 if in_headline else 0) + math.log1p(fatalities) - order / 100
+            - (100 if earlier else 0))
 
 
 def with_label(article: int, drafts: list[Draft], facts: Sequence[SentenceFacts], label: Label | None) -> list[Draft]:

@@ -11,10 +11,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from spacy.tokens import Token
+
 from sitrep.claims import Found
 from sitrep.events.triggers import CROWD_ROLES, GENERIC, SPECIFIC_RANK, VIOLENT, Hit, SentenceFacts, lexicon
 from sitrep.geo import distance_km
-from sitrep.model import Location
+from sitrep.model import EVENT_TYPES, Location
 
 SEPARATE_KM = 30.0  # towns further apart than this are separate incidents
 
@@ -27,6 +29,7 @@ class Draft:
     label: str = ""  # for untyped events
     in_headline: bool = False
     order: int = 0
+    earlier: bool = False  # an incident before the one reported ("Last month, ..."): never the main event
 
     @property
     def hits(self) -> list[Hit]:
@@ -84,12 +87,18 @@ def group_sentences(article: int, facts: Sequence[SentenceFacts]) -> list[Draft]
     lex = lexicon()
     drafts: list[Draft] = []
     current: Draft | None = None
+    totals: list[SentenceFacts] = []  # totals over many incidents told before any incident: shown with the first
     for f in facts:
         family = _family_of(f)
+        if family and f.claims and all(c.claim.aggregate for c in f.claims) and all(
+                h.trigger.rank < SPECIFIC_RANK for h in f.typed):
+            family = ""  # 'More than 300 people have been killed since April': a total, no act of its own
         if not family:
             label = f.untyped_label
             if (f.claims or any(h.trigger.requires for h in f.hits)) and current is not None:
                 current.sentences.append(f)  # a toll, or what needs the event ('police dispersed the crowd')
+            elif f.claims and all(c.claim.aggregate for c in f.claims):
+                totals.append(f)
             elif label:
                 same = next((d for d in drafts if d.label == label), None)
                 if same is None:
@@ -99,20 +108,29 @@ def group_sentences(article: int, facts: Sequence[SentenceFacts]) -> list[Draft]
             continue
         if f.background() and not f.claims:
             continue
-        target = _continues(current, f, family, drafts) if not f.cue(lex.separate) else None
+        earlier = f.cue(lex.earlier)
+        target = _continues(current, f, family, drafts) if not (earlier or f.cue(lex.separate)) else None
         if target is None:
-            target = Draft(article, in_headline=f.field == "headline", order=len(drafts))
+            target = Draft(article, in_headline=f.field == "headline", order=len(drafts), earlier=earlier)
             drafts.append(target)
         target.sentences.append(f)
         if f.field == "headline":
             target.in_headline = True
         current = target
+    first = next((d for d in drafts if d.family), None)
+    if first is not None:
+        first.sentences += totals  # after its own sentences: a total never dates or places the incident
     return [d for d in drafts if d.family or d.label]
 
 
 def draft_events(article: int, facts: Sequence[SentenceFacts]) -> list[Draft]:
-    """An article's events in draft, from its sentences."""
-    return group_sentences(article, facts)
+    """An article's events in draft, from its sentences; each claim records the incident it belongs to."""
+    drafts = group_sentences(article, facts)
+    for n, d in enumerate(drafts):
+        for s in d.sentences:
+            for found in s.claims:
+                found.claim.incident = n
+    return drafts
 
 
 def caption_draft(drafts: Sequence[Draft]) -> Draft | None:
@@ -141,14 +159,85 @@ def _apart(d: Draft, f: SentenceFacts) -> bool:
 
 
 def _continues(current: Draft | None, f: SentenceFacts, family: str, drafts: list[Draft]) -> Draft | None:
-    """The draft this sentence continues, or None when it reports a new event."""
+    """The draft this sentence continues, or None when it reports a new event. A sentence that refers back
+    ('The attack on the church killed 22') continues the incident it names, else the one in progress."""
     candidates = [current] if current is not None and current.family else []
     candidates += [d for d in drafts if d.family and d is not current and d.in_headline]
+    named = _referred(f, [d for d in drafts if d.family])
+    if named is not None:
+        candidates = [named, *[d for d in candidates if d is not named]]
     for d in candidates:
-        if not (_compatible(d.family, family) or _demonstrators_fight(d, f, family)) or _apart(d, f):
+        if not (_compatible(d.family, family) or _demonstrators_fight(d, f, family)) or (
+                d is not named and (_apart(d, f) or _other_day(d, f) or _other_weapon(d, f))):
             continue
         return d
     return None
+
+
+REFER_BACK = ("the", "that", "this", "sunday's", "monday's", "tuesday's", "wednesday's", "thursday's", "friday's",
+              "saturday's", "yesterday's", "today's")
+
+
+def _referred(f: SentenceFacts, drafts: Sequence[Draft]) -> Draft | None:
+    """The earlier incident a sentence names by a definite event word and a word of its own ('The attack on
+    the church' after 'Gunmen stormed a church'), or None."""
+    first = next((h for h in f.typed), None)
+    if first is None or first.token == f.sent.start or f.sent.doc[first.token - 1].lower_ not in REFER_BACK:
+        return None
+    doc = f.sent.doc
+    end = next((t.i for t in doc[first.token + 1 : f.sent.end] if t.pos_ in ("VERB", "AUX")), f.sent.end)
+    words = {_noun(t) for t in doc[first.token + 1 : end] if _referent(t)}
+    for d in reversed(drafts):
+        said = {_noun(t) for s in d.sentences for t in s.sent if _referent(t)}
+        if words & said:
+            return d
+    return None
+
+
+def _referent(tok: Token) -> bool:
+    """Whether a word can tell which incident is meant: a noun that is no place, date or kind of place."""
+    return (tok.pos_ in ("NOUN", "PROPN") and tok.ent_type_ not in ("GPE", "LOC", "FAC", "DATE", "TIME", "NORP")
+            and _noun(tok) not in lexicon().not_referents and tok.lower_ not in lexicon().not_referents)
+
+
+def _noun(tok: Token) -> str:
+    """A noun folded for comparison (the pipeline runs no lemmatiser): 'churches' and 'church' match."""
+    return tok.lower_.removesuffix("es") if tok.lower_.endswith("ches") else tok.lower_.removesuffix("s")
+
+
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_SAYING = frozenset({"said", "say", "says", "told", "announced", "reported", "added", "stated", "confirmed"})
+
+
+def _day(f: SentenceFacts) -> str | None:
+    """The weekday a sentence dates its act by ('on Monday'), not the day something was said ('said on Tuesday')."""
+    words = [t.lower_ for t in f.sent]
+    for i, w in enumerate(words):
+        if w in _WEEKDAYS and not _SAYING & set(words[max(0, i - 3) : i]):
+            return w
+    return None
+
+
+def _other_day(d: Draft, f: SentenceFacts) -> bool:
+    """Whether a sentence with an act of its own dates it on another weekday than the incident's ('on Monday'
+    ... 'on Saturday')."""
+    day = _day(f)
+    there = next((x for s in d.sentences if (x := _day(s))), None)
+    return day is not None and there is not None and day != there and any(h.trigger.rank >= SPECIFIC_RANK
+                                                                         for h in f.typed)
+
+
+def _other_weapon(d: Draft, f: SentenceFacts) -> bool:
+    """Whether a sentence brings another weapon, newly introduced ('An air strike killed 12 ... a roadside bomb
+    killed two soldiers'): a weapon the incident has not named, with 'a' or a number before it."""
+    own = {h.trigger.sub_event_type for s in d.sentences for h in s.typed if h.trigger.rank >= SPECIFIC_RANK}
+    for h in f.typed:
+        tok = f.sent.doc[h.token]
+        new = tok.i > f.sent.start and f.sent.doc[tok.i - 1].lower_ in ("a", "an", "another")
+        if (h.trigger.event_type == "Explosions/Remote violence" and h.trigger.sub_event_type not in own and own
+                and own <= set(EVENT_TYPES["Explosions/Remote violence"]) and new):
+            return True
+    return False
 
 
 def _demonstrators_fight(d: Draft, f: SentenceFacts, family: str) -> bool:

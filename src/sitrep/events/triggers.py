@@ -60,6 +60,8 @@ class Lexicon:
 
     by_first: dict[str, list[Trigger]]
     separate: tuple[tuple[str, ...], ...]
+    earlier: tuple[tuple[str, ...], ...]
+    not_referents: frozenset[str]
     background: tuple[tuple[str, ...], ...]
     hazards: tuple[tuple[str, ...], ...]
     off_duty: frozenset[str]
@@ -100,6 +102,8 @@ def lexicon() -> Lexicon:
     return Lexicon(
         by_first=by_first,
         separate=tuple(tuple(c.split()) for c in raw["separate"]["cues"]),
+        earlier=tuple(tuple(c.split()) for c in raw["separate"]["earlier"]),
+        not_referents=frozenset(raw["separate"]["not_referents"]),
         background=tuple(tuple(c.split()) for c in raw["separate"]["background"]),
         hazards=tuple(tuple(c.split()) for c in raw["hazards"]["cues"]),
         off_duty=frozenset(raw["off_duty"]["cues"]),
@@ -139,6 +143,8 @@ def find_triggers(sent: Span) -> list[Hit]:
                 continue
             if trig.event_type and _modal_subject(sent.doc[sent.start + k]):
                 continue  # 'an attack on the country would be answered': a hypothetical act
+            if trig.event_type and _since(sent.doc[sent.start + k]):
+                continue  # 'killed since the fighting began': the span of a total, not an act
             if trig.event_type and _framed(sent.doc[sent.start + k], lex.frames):
                 continue  # 'a court jailed two men for the 2016 attack': the act is recalled, not reported
             if trig.sub_event_type in TERRITORY and sent.doc[sent.start + k].dep_ in ("relcl", "acl"):
@@ -220,6 +226,16 @@ def _modal_subject(tok: Token) -> bool:
         head, steps = head.head, steps + 1
         if head.pos_ in ("VERB", "AUX") and any(c.dep_ == "aux" and c.lower_ in MODALS for c in head.children):
             return True
+    return False
+
+
+def _since(tok: Token) -> bool:
+    """Whether a word opens the span of a total: 'since the fighting began', 'since the start of the war'."""
+    for t in (tok, tok.head, tok.head.head):
+        if t.lower_ == "since" and t.i < tok.i or any(c.lower_ == "since" and c.dep_ == "mark" for c in t.children):
+            return True
+        if t.head.i == t.i:
+            break
     return False
 
 

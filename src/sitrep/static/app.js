@@ -203,8 +203,9 @@ function highlighted(text, claims) {
   for (const c of [...claims].sort((a, b) => a.start - b.start)) {
     if (c.start < at || c.end > chars.length || c.end <= c.start) continue; // overlapping or out of range
     out.append(chars.slice(at, c.start).join(""));
-    const mark = el("mark", `k-${c.kind}${c.superseded ? " superseded" : ""}`, chars.slice(c.start, c.end).join(""));
-    mark.title = `${c.kind}: ${c.count ?? "?"} — ${c.claimant || "unattributed"}`;
+    const mark = el("mark", `k-${c.kind}${c.superseded ? " superseded" : ""}${c.aggregate ? " aggregate" : ""}`,
+      chars.slice(c.start, c.end).join(""));
+    mark.title = `${c.kind}: ${c.count ?? "?"} — ${c.claimant || "unattributed"}${c.aggregate ? " (a total over many incidents, not added)" : ""}`;
     out.append(mark, el("span", "claimant", c.claimant || "unattributed"));
     at = c.end;
   }
@@ -212,12 +213,12 @@ function highlighted(text, claims) {
   return out;
 }
 
-/** Killed claims that count (no breakdowns, nothing superseded), side by side by claimant. */
+/** Killed claims that count (no breakdowns, nothing superseded, no totals over many incidents), side by side by claimant. */
 function tollTable(event) {
   const rows = [];
   for (const r of event.reports) {
     for (const c of r.event.claims) {
-      if (c.kind === "killed" && c.part_of === null && !c.superseded) rows.push({c, source: r.source});
+      if (c.kind === "killed" && c.part_of === null && !c.superseded && !c.aggregate) rows.push({c, source: r.source});
     }
   }
   if (!rows.length) return null;

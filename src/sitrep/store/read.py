@@ -183,7 +183,8 @@ class Reads(Connection):
                 count_high=c["count_high"], subject=c["subject"], claimant=c["claimant"], part_of=c["part_of"],
                 superseded=bool(c["superseded_in_event"] if in_event else c["superseded"]), article=c["article"],
                 sentence_start=c["sentence_start"], group=c["group_counted"], update=bool(c["is_update"]),
-                coded=c["coded"], stated=bool(c["stated"]),
+                coded=c["coded"], stated=bool(c["stated"]), aggregate=bool(c["aggregate"]), incident=c["incident"],
+                canonical=c["claimant_canonical"],
             ))
         docs = {d["id"]: dict(d) for d in self._in("SELECT id, source, copy_of FROM documents WHERE id IN ({})",
                                                 {r["document_id"] for r in rows})}

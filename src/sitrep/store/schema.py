@@ -76,4 +76,10 @@ MIGRATIONS: list[tuple[str, list[str]]] = [
         "ALTER TABLE places ADD COLUMN near BOOLEAN NOT NULL DEFAULT FALSE",
         "ALTER TABLE places ADD COLUMN mentioned TEXT",
     ]),
+    ("0006_claims_say_incident_and_aggregate", [
+        # a total over many incidents is shown, never added; each claim names its incident and its claimant's one name
+        "ALTER TABLE claims ADD COLUMN aggregate BOOLEAN NOT NULL DEFAULT FALSE",
+        "ALTER TABLE claims ADD COLUMN incident INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE claims ADD COLUMN claimant_canonical TEXT",
+    ]),
 ]  # fmt: skip

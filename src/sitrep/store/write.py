@@ -98,11 +98,12 @@ class Writes(Connection):
         self._many(
             "INSERT INTO claims (report_id, idx, kind, count_value, count_high, as_written, qualifier, subject, "
             "claimant, part_of, superseded, superseded_in_event, article, field_name, start_offset, end_offset, "
-            "sentence, sentence_start, group_counted, is_update, coded, stated) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "sentence, sentence_start, group_counted, is_update, coded, stated, aggregate, incident, claimant_canonical) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(report.id, i, c.kind, c.count, c.count_high, c.as_written, c.qualifier, c.subject, c.claimant,
               c.part_of, c.superseded, c.superseded, c.article, c.field, c.start, c.end, c.sentence,
-              c.sentence_start, c.group, c.update, c.coded, c.stated) for i, c in enumerate(e.claims)],
+              c.sentence_start, c.group, c.update, c.coded, c.stated, c.aggregate, c.incident, c.canonical)
+             for i, c in enumerate(e.claims)],
         )
 
     def _place(self, location: Location | None) -> str | None:
