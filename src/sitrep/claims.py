@@ -374,6 +374,8 @@ def _is_people(doc: Doc, head: int, num: Number, lex: Lexicon) -> bool | None:
     if head == num.end - 1:
         return None
     low = doc[head].lower_
+    if low in ("them", "those", "these") and doc[head - 1].lower_ == "of":
+        return True  # "one of those killed", "two of them"
     if low in lex.not_people:
         return False
     if low in lex.people or low + "s" in lex.people or low[:-1] + "ies" in lex.people:
@@ -444,7 +446,8 @@ def extract_sentence(sent: Span, field_name: Field, article: int, context: Claim
                 pending.append((num, head, np_end))
                 continue
         kinds = kinds or after or _kinds_by_dependency(doc[head], lex)
-        is_part = _has_phrase_before(doc, num.start, sent.start, lex.breakdown) or _among_after(doc, np_end, sent.end)
+        is_part = (_has_phrase_before(doc, num.start, sent.start, lex.breakdown) or _among_after(doc, np_end, sent.end)
+                   or _of_those(doc, head))
         if not kinds and is_part:
             kind = _kind_earlier_in_sentence(doc, sent, num.start, lex)
             kinds = [kind] if kind else []
@@ -494,6 +497,11 @@ def _kinds_by_dependency(head: Token, lex: Lexicon) -> list[ClaimKind]:
         if len(phrase) == 1 and phrase[0] in words:
             return [kind]
     return []
+
+
+def _of_those(doc: Doc, head: int) -> bool:
+    """'One of those killed', 'two of them': a part of the people already counted."""
+    return doc[head].lower_ in ("them", "those") and doc[head - 1].lower_ == "of"
 
 
 def _among_after(doc: Doc, pos: int, stop: int) -> bool:

@@ -507,13 +507,19 @@ class _Reader:
         ]
 
     def join(self, indices: list[int], drop: set[str]) -> str:
-        """Lines joined, one newline inside a paragraph and a blank line between paragraphs; repeats dropped."""
+        """Lines joined, one newline inside a paragraph and a blank line between paragraphs; repeats dropped (a
+        long line said again further down is the page repeating itself, not a second report)."""
         out: list[str] = []
         prev: _Line | None = None
+        seen: dict[str, str] = {}  # a long line's opening -> the line: a repeat may be cut short ("…attackers ")
         for i in indices:
             ln = self.lines[i]
-            if ln.text in drop or (prev is not None and prev.text == ln.text):
+            said = seen.get(ln.text[:80].rstrip())
+            if ln.text in drop or (prev is not None and prev.text == ln.text) or (
+                    said is not None and said.startswith(ln.text.rstrip())):
                 continue
+            if len(_words(ln.text)) >= 12:
+                seen[ln.text[:80].rstrip()] = ln.text
             if prev is not None:
                 out.append("\n" if ln.block == prev.block else "\n\n")
             out.append(ln.text)

@@ -214,17 +214,22 @@ def _dated_past(words: Sequence[str], k: int) -> bool:
 
 
 MODALS = frozenset({"would", "could", "might", "may", "will", "shall", "should", "must"})
+# what is planned or threatened is not yet done ('Protesters plan to return to the streets')
+PLANS = frozenset({"plan", "plans", "planned", "planning", "vow", "vows", "vowed", "threaten", "threatens",
+                   "threatened", "intend", "intends", "intended", "pledge", "pledged", "pledges"})
 
 
 def _modal_subject(tok: Token) -> bool:
     """Whether an event noun is the subject or object of a clause in a modal ('an attack ... would be answered',
     'she must stop supporting the massacre', 'rebels could launch an attack'): a hypothetical act."""
     if tok.dep_ in ("nsubj", "nsubjpass"):
-        return any(c.dep_ == "aux" and c.lower_ in MODALS for c in tok.head.children)
+        return tok.head.lower_ in PLANS or any(c.dep_ == "aux" and c.lower_ in MODALS for c in tok.head.children)
     head, steps = tok, 0
     while tok.pos_ == "NOUN" and head.dep_ in ("dobj", "pobj", "prep", "conj", "xcomp") and steps < 5:
         head, steps = head.head, steps + 1
         if head.pos_ in ("VERB", "AUX") and any(c.dep_ == "aux" and c.lower_ in MODALS for c in head.children):
+            return True
+        if head.pos_ == "NOUN" and head.lower_ in PLANS:  # 'plans for another week of demonstrations'
             return True
     return False
 
