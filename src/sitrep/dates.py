@@ -647,6 +647,10 @@ def event_date(
                 why = f"{r.reason}; in \"{_snippet(sentence)}\""
                 return DateResolution(r.date, r.date_end, r.precision, why)
             skipped.append(r.reason)
+            if mention.kind == "weekday" and caption_date is None:
+                # the event's own day, unknown without an anchor: a later year or month ("lost control of the
+                # city in 2011") dates something else
+                return _null("no mention resolves: " + "; ".join(skipped))
     if caption_date is not None:
         why = "; ".join(skipped) + "; " if skipped else ""
         why += "the caption's date (the photo shows the event)"

@@ -82,7 +82,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
             rf"\s*(?:{acled.conventions().coded_place_bracket}\s*)?\((?P<inner>[^()]{{2,120}})\)"
         ),
         "comma": re.compile(
-            rf",\s+(?P<name>{name}(?:\s+(?:{hint_words}))?)(?=\s*[.;)]|\s*,\s+(?:and\s+)?[a-z]|\s*$)"
+            rf",\s+(?:in\s+)?(?P<name>{name}(?:\s+(?:{hint_words}))?)(?=\s*[.;)]|\s*,\s+(?:and\s+)?[a-z]|\s*$)"
         ),
         "of_in": re.compile(rf"\s+(?:of|in)\s+(?:the\s+)?(?P<name>{name})"),
         "element": re.compile(r"[A-Za-z][\w'’ʿʾ` -]*"),
