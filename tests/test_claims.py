@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from sitrep.claims import ClaimantContext, Found, clean_name, extract_sentence, find_numbers, link_claims
+from sitrep.claims import (
+    ClaimantContext, Found, canonical_claimant, clean_name, extract_sentence, find_numbers, link_claims,
+)  # fmt: skip
 from sitrep.model import Toll
 from sitrep.tolls import toll
 
@@ -47,6 +49,10 @@ def pairs(found):
         ("Rebels say they killed up to 40 soldiers.", [("killed", 40, "up_to")]),
         ("Dozens of people were killed in the raid.", [("killed", None, "vague")]),
         ("Between 10 and 15 fighters were killed.", [("killed", 10, "range")]),
+        ("Gunmen killed or injured 14 people at a church.", [("casualties", 14, "exact")]),
+        ("No one was injured in the blast.", [("injured", 0, "exact")]),
+        ("Several dozen people were killed in the raid.", [("killed", None, "vague")]),
+        ("Seven of our soldiers were killed in the ambush.", [("killed", 7, "exact")]),
     ],
 )
 def test_claims_kind_count_qualifier(nlp, text, expected):
@@ -250,3 +256,49 @@ def test_claims_grammar_word_lists_load_every_entry(name):
     words = tomllib.loads(resources.files("sitrep.data").joinpath("claims_lexicon.toml").read_text("utf-8"))["grammar"][name]
     assert words and len(set(words)) == len(words) and all(w and w == w.strip().lower() for w in words)
     assert getattr(lexicon(), name) == frozenset(words)
+
+
+@pytest.mark.parametrize(
+    ("text", "aggregate"),
+    [("More than 300 people have been killed since the fighting began in April.", [True]),
+     ("At least 40 soldiers have been killed in the region so far this year.", [True]),
+     ("Over the past three months, 120 civilians were killed in the province.", [True]),
+     ("The war has left tens of thousands of people dead.", [True]),
+     ("Police detained 18 suspects over the past two days.", [False]),  # one operation's window
+     ("Gunmen killed five people on Monday, the deadliest attack since 2020.", [False]),
+     ("Fighting killed 12 people in the town on Monday.", [False])],
+)
+def test_claims_a_total_over_many_incidents_is_an_aggregate_and_never_adds(nlp, text, aggregate):
+    found = read(nlp, text)
+    assert [f.claim.aggregate for f in found] == aggregate
+    if all(aggregate):
+        assert tally(found).fatalities == 0
+
+
+def test_claims_one_of_those_killed_is_a_part(nlp):
+    found = read(nlp, "Gunmen killed 17 people. One of those killed, Ali Hassan, was a teacher.")
+    assert [(f.claim.count, f.claim.part_of) for f in found] == [(17, None), (1, 0)]
+    assert tally(found).fatalities == 17
+
+
+def test_claims_a_statement_issued_names_its_issuer(nlp):
+    found = read(nlp, "The Ministry of Health issued a statement reporting that 11 civilians were killed.")
+    assert [f.claim.claimant for f in found] == ["Ministry of Health"]
+
+
+def test_claims_a_bare_role_is_named_by_the_next_speaker_of_that_role(nlp):
+    found = read(nlp, "A car bomb killed seven people, the spokesman said. Police spokesman Abdifatah Aden told "
+                      "reporters the bomber had targeted a checkpoint.")
+    assert [f.claim.claimant for f in found] == ["Police spokesman Abdifatah Aden"]
+    found = read(nlp, "A car bomb killed seven people, the spokesman said. Residents said the blast shook the town.")
+    assert [f.claim.claimant for f in found] == ["spokesman"]
+
+
+@pytest.mark.parametrize(
+    ("written", "canonical"),
+    [("U.N. officials", "United Nations"), ("the United Nations", "United Nations"), ("a UN spokesman", "United Nations"),
+     ("the UN refugee agency", "UNHCR"), ("Taliban spokesman Zabihullah Mujahid", "Taliban"),
+     ("Afghan officials", "Afghan officials"), ("police", "Police"), ("Uganda police", "Uganda police"), (None, None)],
+)
+def test_canonical_claimant_gives_one_name_however_written(written, canonical):
+    assert canonical_claimant(written) == canonical

@@ -500,3 +500,17 @@ def test_menus_teasers_and_related_headlines_are_dropped() -> None:
                  "Ceasefire talks", "Comments are closed"):
         assert gone not in article.text, gone
     assert "Rescuers searched the rubble" in article.text
+
+
+@pytest.mark.parametrize("caption", ["FILE - Soldiers patrol a street in Mogadishu, Somalia, Jan. 5, 2020. (Photo: Example)",
+                                     "Firefighters work at the scene of a car bomb in Mogadishu, Feb. 3, 2024. (Photo: Example)"])
+def test_a_caption_marked_by_itself_is_a_caption_on_a_pages_first_line(caption: str) -> None:
+    (article,) = clean(Document("c", caption + "\n\nA car bomb killed seven people in Mogadishu on Saturday, police said.", "c"))
+    assert (article.headline, article.caption) == (None, caption)
+
+
+def test_a_paragraph_the_page_repeats_even_cut_short_is_kept_once() -> None:
+    para = "A Somali security official tells VOA that the dead include seven soldiers, at least eight attackers and two others."
+    text = f"Attack on palace\n\n{para}\n\nThe president was unharmed.\n\n{para[:95]}"
+    (article,) = clean(Document("r", text, "r"))
+    assert article.text.count("seven soldiers") == 1 and "The president was unharmed." in article.text

@@ -525,3 +525,8 @@ def test_scanning_is_linear_on_adversarial_text(text: str) -> None:
     find_dates(text)
     article_anchor(None, text[:5_000], text[:5_000], text)
     assert time.perf_counter() - started < 3.0
+
+
+def test_an_unresolved_weekday_of_the_event_keeps_later_years_from_dating_it() -> None:
+    when = event_date(["Militants attacked the palace Friday.", "The group lost control of the city in 2011."], None)
+    assert when.date is None and "weekday" in when.reason

@@ -606,3 +606,15 @@ def test_a_generic_province_name_alone_sets_no_country(gaz: Gazetteer) -> None:
 
 def test_every_country_is_found_by_its_own_name(gaz: Gazetteer) -> None:
     assert [(iso2, name) for iso2, name in gaz._countries.items() if (gaz.country(name) or ("",))[0] != iso2] == []
+
+
+def test_names_before_a_plural_cue_share_it_and_what_encloses_it():
+    text = "airstrikes hit Sahar and Haydan districts in Sa'ada Governorate."
+    found = {m.name: m for m in find_place_mentions(text, [(15, 20, "GPE"), (25, 31, "GPE")])}
+    assert (found["Sahar"].hint, found["Sahar"].within) == ("district", ("Sa'ada Governorate",))
+
+
+def test_a_comma_and_in_name_what_encloses_a_place():
+    text = "gunmen attacked the village of Solhan, in Sebba Commune, killing 132 civilians."
+    (solhan, *_) = find_place_mentions(text)
+    assert (solhan.name, solhan.within) == ("Solhan", ("Sebba Commune",))

@@ -127,7 +127,8 @@ claims_strategy = st.builds(
     as_written=names, qualifier=st.sampled_from(["exact", "at_least", "vague"]), field=st.sampled_from(["headline", "text"]),
     start=st.integers(0, 500), end=st.integers(0, 500), sentence=names, count_high=st.none() | st.integers(0, 10**6),
     subject=st.none() | names, claimant=st.none() | names, part_of=st.none() | st.integers(0, 3), superseded=st.booleans(),
-    article=st.just(0), sentence_start=st.integers(0, 500))
+    article=st.just(0), sentence_start=st.integers(0, 500), aggregate=st.booleans(), incident=st.integers(0, 5),
+    canonical=st.none() | names)
 events_strategy = st.builds(
     Event, article=st.just(0), event_type=st.just("Battles"), sub_event_type=st.sampled_from(["Armed clash", None]),
     date=st.builds(DateResolution, st.dates(dt.date(1990, 1, 1), dt.date(2030, 1, 1)), st.none(), st.just("day"), names),
