@@ -145,7 +145,7 @@ class Extractor:
                                      acled.is_note(art.text))
         drafts = events.with_label(parsed.index, drafts, facts, label)
         main = events.main_draft(drafts, label)
-        shown = events.caption_draft(drafts)
+        shown = events.caption_draft(drafts, facts)
         lead = next((f for f in facts if f.field == "text"), None)
         finished = (
             self._finish(d, ctx, MainContext(label, self._stated_claim(parsed), lead, facts) if d is main else None,
@@ -222,7 +222,9 @@ class Extractor:
         claim_list = claims_stage.event_claims([(s.sent, s.claims) for s in draft.sentences],
                                                main.stated if main else None)
         toll = tolls.toll(claim_list)
-        when = dates.event_date_of([(s.field, s.sent.text) for s in draft.sentences], ctx.anchor, shown,
+        # a caption's date is the day of the incident it shows, no anchor for another one
+        anchor = None if ctx.anchor is not None and ctx.anchor.basis == "caption" and shown is None else ctx.anchor
+        when = dates.event_date_of([(s.field, s.sent.text) for s in draft.sentences], anchor, shown,
                                    main.lead.sent.text if main and main.lead else None)
         event = Event(
             article=draft.article,

@@ -133,10 +133,18 @@ def draft_events(article: int, facts: Sequence[SentenceFacts]) -> list[Draft]:
     return drafts
 
 
-def caption_draft(drafts: Sequence[Draft]) -> Draft | None:
-    """The event an article's caption shows: the draft holding a caption sentence, else the first typed one."""
+def caption_draft(drafts: Sequence[Draft], facts: Sequence[SentenceFacts]) -> Draft | None:
+    """The event an article's caption shows: the draft holding a caption sentence, else the first typed one,
+    unless the caption shows another time or an aftermath ('Mourners carry the coffin of a policeman killed in
+    a bombing last week')."""
     with_caption = next((d for d in drafts if any(s.field == "caption" for s in d.sentences)), None)
-    return with_caption or next((d for d in drafts if d.family), None)
+    if with_caption is not None:
+        return with_caption
+    lex = lexicon()
+    caption = [f for f in facts if f.field == "caption"]
+    if any(f.cue(lex.earlier) or any(t.lower_ in lex.frames for t in f.sent) for f in caption):
+        return None
+    return next((d for d in drafts if d.family), None)
 
 
 def _apart(d: Draft, f: SentenceFacts) -> bool:
