@@ -618,3 +618,9 @@ def test_a_comma_and_in_name_what_encloses_a_place():
     text = "gunmen attacked the village of Solhan, in Sebba Commune, killing 132 civilians."
     (solhan, *_) = find_place_mentions(text)
     assert (solhan.name, solhan.within) == ("Solhan", ("Sebba Commune",))
+
+
+def test_a_day_or_month_after_a_name_is_not_part_of_it():
+    names = [m.name for m in find_place_mentions("a bomb killed a soldier in Baghdad Wednesday and two in Mosul May 3")]
+    assert names == ["Baghdad", "Mosul"]
+    assert [m.name for m in find_place_mentions("shells hit a village near Ain al Arab")] == ["Ain al Arab"]

@@ -241,7 +241,8 @@ def _other_weapon(d: Draft, f: SentenceFacts) -> bool:
     own = {h.trigger.sub_event_type for s in d.sentences for h in s.typed if h.trigger.rank >= SPECIFIC_RANK}
     for h in f.typed:
         tok = f.sent.doc[h.token]
-        new = tok.i > f.sent.start and f.sent.doc[tok.i - 1].lower_ in ("a", "an", "another")
+        before = f.sent.doc[tok.i - 1] if tok.i > f.sent.start else None
+        new = before is not None and (before.lower_ in ("a", "an", "another") or before.like_num)
         if (h.trigger.event_type == "Explosions/Remote violence" and h.trigger.sub_event_type not in own and own
                 and own <= set(EVENT_TYPES["Explosions/Remote violence"]) and new):
             return True

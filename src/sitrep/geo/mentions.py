@@ -173,6 +173,9 @@ def _make(text: str, start: int, end: int, hint: str | None = None) -> PlaceMent
     if possessive:  # "Syria's al-Darbasiyah countryside": the place is after the possessive
         start += possessive[-1].end()
         phrase = phrase[possessive[-1].end() :]
+    while len(phrase.split()) > 1 and phrase.split()[-1] in cues().calendar:
+        phrase = phrase.rstrip().rsplit(None, 1)[0].rstrip()  # "in Baghdad Wednesday": the place is Baghdad
+        end = start + len(phrase)
     _, name, tail_hint = _split_cue(phrase)
     hint = tail_hint or hint  # "the front of Marib governorate": the name's own cue word wins
     nxt = _patterns()["cue_next"].match(text, end)

@@ -22,6 +22,7 @@ class Cues:
     before: tuple[str, ...]
     directions: frozenset[str]
     not_places: frozenset[str]
+    calendar: frozenset[str]
     features: frozenset[str]
     ordinary: frozenset[str]
     # Alternations keep the file's order, so the name pattern is the one reviewed there.
@@ -49,7 +50,8 @@ def cues() -> Cues:
         admin_suffixes=frozenset(raw["admin_suffixes"]["words"]),
         before=tuple(sorted(raw["cues"]["before"], key=len, reverse=True)),
         directions=frozenset(raw["directions"]["words"]),
-        not_places=frozenset(raw["not_places"]["words"]),
+        not_places=frozenset(raw["not_places"]["words"] + raw["not_places"]["calendar"]),
+        calendar=frozenset(raw["not_places"]["calendar"]),
         features=frozenset(raw["features"]["words"]),
         ordinary=frozenset(raw["ordinary"]["words"]),
         lead_articles_hyphen=tuple(raw["name_articles"]["hyphen"]),
