@@ -369,3 +369,20 @@ def test_a_sentence_dated_as_a_report_is_no_background(extract):
     text = ("On 31 January 2023, a crowd gathered in front of the police station in Zomba in a demonstration for a "
             "youth leader, arrested for the third time since November 2021.")
     assert any(e.event_type == "Protests" for e in extract(text).events)
+
+
+@pytest.mark.parametrize("text, event_type", [
+    ("The body of a man was found with a bullet in his head on a farm near Daraa.", "Violence against civilians"),
+    ("Two bodies were found bound and dismembered inside plastic bags on a highway near Celaya.",
+     "Violence against civilians"),
+    ("The bodies of two young men were found in the plains near Daraa, killed by unknown gunmen.",
+     "Violence against civilians"),
+    ("A man was killed in a drive-by shooting in the city centre by two armed individuals on a motorcycle.",
+     "Violence against civilians"),
+    ("The body of a fisherman was found on the beach near the harbour on Monday.", None),
+    ("Protesters demanded that the authorities hand over the bodies of men killed last year.", "Protests"),
+], ids=["remains_with_a_bullet", "remains_bound", "killed_by_unknown_gunmen", "drive_by_shooting", "no_marks",
+        "bodies_demanded"])
+def test_remains_found_with_marks_of_violence_are_an_attack(extract, text, event_type):
+    typed = [e.event_type for e in extract(text, published="2022-06-10").events if e.event_type]
+    assert typed[:1] == ([event_type] if event_type else [])

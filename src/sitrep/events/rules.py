@@ -282,6 +282,9 @@ def _doers(tok: Token) -> Span | None:
     """Who did what a verb says: the 'by' phrase of a passive, else the subject of the verb or of the verb it is
     joined to ('arrested, beat and robbed'); None when the word is no verb or names no doer."""
     verb = tok
+    if tok.pos_ == "NOUN" or tok.dep_ in ("pobj", "dobj", "nsubj", "nsubjpass"):  # 'a shooting ... by two gunmen'
+        by = next((c for c in tok.children if c.dep_ in ("prep", "agent") and c.lower_ == "by"), None)
+        return by.doc[by.left_edge.i : by.right_edge.i + 1] if by is not None else None
     for _ in range(4):
         agent = next((c for c in verb.children if c.dep_ == "agent"), None)
         if agent is not None:
@@ -362,6 +365,12 @@ def _speaks(s: SentenceFacts, m: ActorMention) -> bool:
         root.dep_ == "pobj" and root.head.lower_ == "to" and root.head.head.lower_ == "according")
 
 
+def _agent(s: SentenceFacts, m: ActorMention) -> bool:
+    """Whether an actor is named as who did it ('killed by unknown gunmen'), so no target."""
+    span = s.sent.doc.char_span(m.start, m.end, alignment_mode="expand")
+    return span is not None and span.root.dep_ == "pobj" and span.root.head.lower_ == "by"
+
+
 def detention(types: tuple[str | None, str | None], actor1: Actor | None) -> tuple[str | None, str | None]:
     """ACLED: only state forces arrest; a detention by anyone else is an abduction."""
     if types[1] == "Arrests" and actor1 is not None and actor1.type not in ("State forces", None):
@@ -396,11 +405,11 @@ def _strongest(draft: Draft) -> tuple[SentenceFacts, int] | None:
 
 
 def _force_acted(draft: Draft) -> bool:
-    """Whether an armed group or force is the doer of the strongest trigger ('Iranian police fired at a car'), not
-    only named beside it ('police said', 'police arrested the man who stabbed ...'). Police who arrest
+    """Whether an armed group or force is the doer of one of the incident's triggers ('Iranian police fired at a
+    car', 'a man was shot and killed by two armed individuals'), not only named beside it ('police said', 'police arrested the man who stabbed ...'). Police who arrest
     someone do what they do after any crime: that alone makes no political event."""
-    found = _strongest_hit(draft)
-    return found is not None and found[1].trigger.sub_event_type != "Arrests" and _force_did(*found)
+    return any(h.trigger.sub_event_type != "Arrests" and _force_did(s, h)
+               for s in core_sentences(draft) for h in s.typed)
 
 
 def _force_did(s: SentenceFacts, hit: Hit) -> bool:
@@ -419,7 +428,7 @@ def _target(draft: Draft) -> ActorMention | None:
     s, at = found
     doers = {m.actor for m in s.actors if m.end <= at}
     return next((m for m in s.actors if m.start > at and m.role in ("armed", "state", "civilian")
-                 and m.actor not in doers and not _speaks(s, m)), None)
+                 and m.actor not in doers and not _speaks(s, m) and not _agent(s, m)), None)
 
 
 def _armed_target(draft: Draft) -> bool:

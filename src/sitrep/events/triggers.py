@@ -42,6 +42,7 @@ class Trigger:
     unless_after: frozenset[str] = frozenset()
     next_pos: frozenset[str] = frozenset()  # the next word must have one of these tags ("captured Kidal")
     needs_crowd: bool = False  # an act of a riot: a riot only when done by a crowd or at a demonstration
+    needs_marks: bool = False  # remains found: an attack only with marks of violence in the sentence
     otherwise: str = ""  # what such an act is when no crowd does it (a strategic development), or nothing
 
 
@@ -62,6 +63,7 @@ class Lexicon:
     separate: tuple[tuple[str, ...], ...]
     earlier: tuple[tuple[str, ...], ...]
     not_referents: frozenset[str]
+    marks: tuple[str, ...]  # word beginnings that show remains were killed ('bullet', 'dismembered', 'bound')
     background: tuple[tuple[str, ...], ...]
     hazards: tuple[tuple[str, ...], ...]
     off_duty: frozenset[str]
@@ -94,6 +96,7 @@ def lexicon() -> Lexicon:
                 unless_after=frozenset(entry.get("unless_after", [])),
                 next_pos=frozenset(entry.get("next_pos", [])),
                 needs_crowd=entry.get("needs_crowd", False),
+                needs_marks=entry.get("needs_marks", False),
                 otherwise=entry.get("otherwise", ""),
             )
             by_first.setdefault(words[0], []).append(trig)
@@ -104,6 +107,7 @@ def lexicon() -> Lexicon:
         separate=tuple(tuple(c.split()) for c in raw["separate"]["cues"]),
         earlier=tuple(tuple(c.split()) for c in raw["separate"]["earlier"]),
         not_referents=frozenset(raw["separate"]["not_referents"]),
+        marks=tuple(raw["remains"]["marks"]),
         background=tuple(tuple(c.split()) for c in raw["separate"]["background"]),
         hazards=tuple(tuple(c.split()) for c in raw["hazards"]["cues"]),
         off_duty=frozenset(raw["off_duty"]["cues"]),
@@ -136,6 +140,8 @@ def find_triggers(sent: Span) -> list[Hit]:
                 continue
             if trig.event_type and (ends_with(words[max(0, k - 3) : k], lex.unreal) or _dated_past(words, k)):
                 continue  # 'no clashes were reported', 'in anticipation of attacks', 'the 2016 bombings'
+            if trig.needs_marks and not any(w.startswith(lex.marks) for w in words):
+                continue  # 'the body of a fisherman was found on the beach': no sign that anyone killed him
             if trig.needs_crowd and has_phrase(words[k + n : k + n + 5], lex.symbolic):
                 continue  # 'burned a flag', 'set fire to an effigy': a gesture of protest, not violence
             nxt = sent.start + k + n
@@ -153,7 +159,7 @@ def find_triggers(sent: Span) -> list[Hit]:
             matched = n
             break
         k += matched or 1
-    return hits + _fired_at(sent, {h.token for h in hits})
+    return hits + _fired_at(sent, {h.token for h in hits}) + _found_remains(sent, hits)
 
 
 FIRE_VERBS = frozenset({"fired", "fires", "firing", "fire"})
@@ -173,6 +179,23 @@ def _fired_at(sent: Span, taken: set[int]) -> list[Hit]:
     return [Hit(trig, tok.i, tok.text) for tok in sent
             if tok.lower_ in FIRE_VERBS and tok.pos_ == "VERB" and tok.i not in taken and _aimed(tok)
             and not ends_with([t.lower_ for t in sent.doc[max(sent.start, tok.i - 3) : tok.i]], lexicon().unreal)]
+
+
+REMAINS = frozenset({"body", "bodies", "remains", "corpse", "corpses"})
+FOUND = frozenset({"found", "discovered", "recovered", "retrieved"})
+
+
+def _found_remains(sent: Span, hits: Sequence[Hit]) -> list[Hit]:
+    """Remains found with marks of violence, with words between ('The body of a man was found with a bullet in his
+    head'): the remains trigger, which the phrase lexicon finds only when the words touch."""
+    if any(h.trigger.needs_marks for h in hits):
+        return []
+    trig = next((t for t in lexicon().by_first.get("found", ()) if t.needs_marks), None)
+    words = [t.lower_ for t in sent]
+    if trig is None or not any(w.startswith(lexicon().marks) for w in words):
+        return []
+    return [Hit(trig, tok.i, tok.text) for tok in sent if tok.lower_ in FOUND and tok.pos_ == "VERB"
+            and any(c.dep_ in ("nsubjpass", "dobj") and c.lower_ in REMAINS for c in tok.children)][:1]
 
 
 def _governed(tok: Token, verb: Token) -> bool:
