@@ -386,3 +386,18 @@ def test_a_sentence_dated_as_a_report_is_no_background(extract):
 def test_remains_found_with_marks_of_violence_are_an_attack(extract, text, event_type):
     typed = [e.event_type for e in extract(text, published="2022-06-10").events if e.event_type]
     assert typed[:1] == ([event_type] if event_type else [])
+
+
+@pytest.mark.parametrize("text, types", [
+    ("A shepherd was hit by a mine while grazing sheep near the village on Monday.",
+     ("Explosions/Remote violence", "Remote explosive/landmine/IED")),
+    ("Monitors recorded 40 bursts of fire involving small arms near the contact line.", ("Battles", "Armed clash")),
+    ("A gunman opened small arms fire at a civilian house in the town. There were no casualties.",
+     ("Violence against civilians", "Attack")),
+    ("Inmates became violent after a prisoner died in custody, and three guards were hurt.", ("Riots", "Mob violence")),
+    ("On 24 May 2022, Boko Haram JAS attacked Kouyape (Kolofata, Mayo-Sava, Extreme-Nord) killing 1.",
+     ("Violence against civilians", "Attack")),
+], ids=["mine", "bursts_of_fire", "small_arms_fire_at_a_house", "became_violent", "short_note_full_of_names"])
+def test_more_ways_of_writing_violence(extract, text, types):
+    typed = [(e.event_type, e.sub_event_type) for e in extract(text, published="2022-06-10").events if e.event_type]
+    assert typed[:1] == [types]
