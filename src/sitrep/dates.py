@@ -623,8 +623,11 @@ def event_date_of(sentences: Sequence[tuple[str, str]], anchor: Anchor | None, s
 
     Body sentences are read before the headline, which may carry a bulletin's period rather than the
     event's day; the lead sentence ("On 10 March 2022, …") dates an article's main event whose own
-    sentences give no date.
+    sentences give no date. A caption anchor is the day of the incident the caption shows (`shown` is its
+    date for that incident's event): it anchors no other incident.
     """
+    if anchor is not None and anchor.basis == "caption" and shown is None:
+        anchor = None
     ordered = [t for f, t in sentences if f == "text"] + [t for f, t in sentences if f == "headline"]
     when = event_date(ordered, anchor, shown)
     if when.date is None and lead is not None and lead not in ordered:

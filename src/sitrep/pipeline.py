@@ -222,9 +222,7 @@ class Extractor:
         claim_list = claims_stage.event_claims([(s.sent, s.claims) for s in draft.sentences],
                                                main.stated if main else None)
         toll = tolls.toll(claim_list)
-        # a caption's date is the day of the incident it shows, no anchor for another one
-        anchor = None if ctx.anchor is not None and ctx.anchor.basis == "caption" and shown is None else ctx.anchor
-        when = dates.event_date_of([(s.field, s.sent.text) for s in draft.sentences], anchor, shown,
+        when = dates.event_date_of([(s.field, s.sent.text) for s in draft.sentences], ctx.anchor, shown,
                                    main.lead.sent.text if main and main.lead else None)
         event = Event(
             article=draft.article,

@@ -1,9 +1,13 @@
 """Stage 5, the incidents: an article's sentences grouped into draft events, one per incident.
 
-The headline's event is the main one; a body sentence joins the event it continues, and a cue ("in a
-separate attack"), another town or province far away, or another kind of event starts a new one. Sentences
-with only a casualty figure join the event in progress; a sentence that recalls the past ("since the war
-began") joins none unless it gives a figure.
+The headline's event is the main one; a body sentence joins the event it continues. A new incident starts at
+a cue ("in a separate attack", "in another province"), a town or province far away, another weekday with an
+act of its own, another weapon newly named ("a roadside bomb" after an air strike), another kind of event, or
+an earlier incident ("a day earlier", "last month": never the main one). A sentence that refers back ("The
+attack on the church killed 22") joins the incident it names. Sentences with only a casualty figure join the
+event in progress; totals over many incidents told before any ("300 killed since the fighting began") are shown
+with the first; a sentence that recalls the past joins none unless it gives a figure. Each claim records the
+incident it belongs to.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from sitrep.geo import distance_km
 from sitrep.model import EVENT_TYPES, Location
 
 SEPARATE_KM = 30.0  # towns further apart than this are separate incidents
+
 
 @dataclass
 class Draft:
