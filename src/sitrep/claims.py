@@ -374,8 +374,8 @@ def _is_people(doc: Doc, head: int, num: Number, lex: Lexicon) -> bool | None:
     if head == num.end - 1:
         return None
     low = doc[head].lower_
-    if low in ("them", "those", "these") and doc[head - 1].lower_ == "of":
-        return True  # "one of those killed", "two of them"
+    if _of_those(doc, head):
+        return True
     if low in lex.not_people:
         return False
     if low in lex.people or low + "s" in lex.people or low[:-1] + "ies" in lex.people:
@@ -501,7 +501,7 @@ def _kinds_by_dependency(head: Token, lex: Lexicon) -> list[ClaimKind]:
 
 def _of_those(doc: Doc, head: int) -> bool:
     """'One of those killed', 'two of them': a part of the people already counted."""
-    return doc[head].lower_ in ("them", "those") and doc[head - 1].lower_ == "of"
+    return doc[head].lower_ in ("them", "those", "these") and doc[head - 1].lower_ == "of"
 
 
 def _among_after(doc: Doc, pos: int, stop: int) -> bool:
