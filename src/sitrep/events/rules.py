@@ -353,22 +353,25 @@ def _clash_sentence(draft: Draft) -> str | None:
 
 
 
+def _head_word(s: SentenceFacts, m: ActorMention) -> Token | None:
+    """The head word of an actor mention in its sentence's parse."""
+    span = s.sent.doc.char_span(m.start, m.end, alignment_mode="expand")
+    return span.root if span is not None else None
+
+
 def _speaks(s: SentenceFacts, m: ActorMention) -> bool:
     """Whether an actor is named only as who said so ('..., police said', 'according to the army'): a source,
     not a side."""
-    span = s.sent.doc.char_span(m.start, m.end, alignment_mode="expand")
-    if span is None:
-        return False
-    root = span.root
+    root = _head_word(s, m)
     verbs = claims_lexicon().reporting_verbs
-    return (root.dep_ in ("nsubj", "nsubjpass") and root.head.lower_ in verbs) or (
-        root.dep_ == "pobj" and root.head.lower_ == "to" and root.head.head.lower_ == "according")
+    return root is not None and ((root.dep_ in ("nsubj", "nsubjpass") and root.head.lower_ in verbs) or (
+        root.dep_ == "pobj" and root.head.lower_ == "to" and root.head.head.lower_ == "according"))
 
 
 def _agent(s: SentenceFacts, m: ActorMention) -> bool:
     """Whether an actor is named as who did it ('killed by unknown gunmen'), so no target."""
-    span = s.sent.doc.char_span(m.start, m.end, alignment_mode="expand")
-    return span is not None and span.root.dep_ == "pobj" and span.root.head.lower_ == "by"
+    root = _head_word(s, m)
+    return root is not None and root.dep_ == "pobj" and root.head.lower_ == "by"
 
 
 def detention(types: tuple[str | None, str | None], actor1: Actor | None) -> tuple[str | None, str | None]:
