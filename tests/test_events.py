@@ -185,10 +185,29 @@ def test_crowds_that_turn_violent_riot(extract, text, sub_event_type):
      "Disrupted weapons use"),
     ("Soldiers seized a cache of mortar rounds and rifles in a forest near Ituri.", "Disrupted weapons use"),
     ("About forty fighters of the militia defected to the government side in Ituri.", "Change to group/activity"),
-    ("Authorities imposed a dusk-to-dawn curfew in Marsabit after a spate of insecurity.", "Other"),
+    # ACLED codes curfews, deployments and checkpoints as a change to group or activity
+    ("Authorities imposed a dusk-to-dawn curfew in Marsabit after a spate of insecurity.", "Change to group/activity"),
+    ("On 12 July 2023, the army deployed 3,000 troops to the border district of Kandahar.", "Change to group/activity"),
     ("Unknown people set fire to the offices of a mining company near Oruro overnight.",
      "Looting/property destruction"),
-], ids=["interception", "cache", "defection", "curfew", "arson_by_no_crowd"])
+    # an interception is no killing, whatever 'shot' begins
+    ("On 28 April 2023, air defence units shot down four drones over the Kherson region.", "Disrupted weapons use"),
+    ("On 5 July 2023, troops opened fire at two drones approaching the base near Kirkuk.", "Disrupted weapons use"),
+    # weapons taken or found, whatever words name them
+    ("On 3 June 2023, soldiers seized a large quantity of rifles and ammunition from a house in Gao.",
+     "Disrupted weapons use"),
+    ("On 7 June 2023, more than 150 mortar shells were discovered buried near Tora, Kunduz province.",
+     "Disrupted weapons use"),
+    ("On 2 July 2023, police located a roadside bomb near Mosul and destroyed it in a controlled detonation.",
+     "Disrupted weapons use"),
+    ("On 10 July 2023, 320 civilians were evacuated from Bakhmut through a humanitarian corridor.", "Other"),
+    ("On 11 July 2023, a mass grave holding the bodies of 12 men killed by soldiers was found near Kidal.", "Other"),
+    ("On 14 July 2023, a school in Austin received a bomb threat and was evacuated.", "Other"),
+    ("On 13 July 2023, militia fighters engaged in a looting spree at the market in Juba.",
+     "Looting/property destruction"),
+], ids=["interception", "cache", "defection", "curfew", "deployment", "arson_by_no_crowd", "shot_down",
+        "fire_at_drones", "seized_a_quantity", "shells_found", "bomb_destroyed", "evacuation", "mass_grave",
+        "bomb_threat", "engaged_in_looting"])
 def test_strategic_developments_named_without_a_violent_verb(extract, text, sub_event_type):
     event = next(e for e in extract(text, published="2023-05-10").events if e.event_type)
     assert event.sub_event_type == sub_event_type
@@ -401,3 +420,58 @@ def test_remains_found_with_marks_of_violence_are_an_attack(extract, text, event
 def test_more_ways_of_writing_violence(extract, text, types):
     typed = [(e.event_type, e.sub_event_type) for e in extract(text, published="2022-06-10").events if e.event_type]
     assert typed[:1] == [types]
+
+
+@pytest.mark.parametrize(("text", "sub_event_type"), [
+    ("On 2 May 2023, unknown assailants fired shots at the parked car of an opposition lawmaker in Kars. "
+     "No one was hurt.", "Looting/property destruction"),
+    ("On 9 June 2023, armed men attacked and set ablaze a primary school in Kitale. None of the pupils were hurt.",
+     "Looting/property destruction"),
+    ("On 13 March 2023, gunmen killed 40 head of cattle belonging to herders near the village of Boro.",
+     "Looting/property destruction"),
+    # people in the house, or hurt in the vehicle: an attack on them
+    ("On 4 April 2023, gunmen attacked a house in the village of Kuru.", "Attack"),
+    ("On 2 February 2023, militants attacked two trucks near Songho and wounded one occupant.", "Attack"),
+], ids=["parked_car", "school_no_one_hurt", "cattle", "house", "truck_occupant_wounded"])
+def test_an_attack_on_things_with_no_one_hurt_is_property_destruction(extract, text, sub_event_type):
+    event = next(e for e in extract(text).events if e.event_type)
+    assert event.sub_event_type == sub_event_type
+
+
+@pytest.mark.parametrize(("text", "event_type"), [
+    # a flood's evacuation is no political event, whatever the model reads in a dated note
+    ("On 10 July 2023, 2,000 residents were evacuated from the town of Sylhet after floods.", None),
+    ("No bomb was found after the school was searched on Monday, police said.", None),
+    # 'riot police' came; a name is no rally; a protest recalled in the charges is not this event
+    ("On 8 July 2023, riot police arrested 40 opposition supporters in Harare.", "Strategic developments"),
+    ("On 9 July 2023, unknown people smashed the windows of the National Rally office in Lyon.",
+     "Strategic developments"),
+    ("On 15 July 2023, police arrested three activists on charges of organising a protest in April.",
+     "Strategic developments"),
+    # tear gas at fishing boats is force at people, not at a demonstration
+    ("On 25 May 2023, navy boats fired live bullets and tear gas at fishing boats off the coast, forcing them "
+     "back to shore.", "Violence against civilians"),
+], ids=["flood_evacuation", "no_bomb_found", "riot_police", "party_name", "protest_in_charges",
+        "tear_gas_at_boats"])
+def test_words_that_name_no_new_event_of_their_kind(extract, text, event_type):
+    typed = [e.event_type for e in extract(text, published="2023-07-20").events if e.event_type]
+    assert typed[:1] == ([event_type] if event_type else [])
+
+
+@pytest.mark.parametrize(("text", "sub_event_type"), [
+    # ACLED: road blockades with barricades or burning tyres are violent demonstrations, whoever is named
+    ("On 11 April 2023, a group of fishermen blocked the coastal road and burned tyres in Calama.",
+     "Violent demonstration"),
+    ("On 2 March 2023, residents blocked the main road with barricades in Akkar against power cuts.",
+     "Violent demonstration"),
+    ("Protesters marched in Quito on Monday; some streets stayed closed because of leftover barricades.",
+     "Peaceful protest"),
+    # a crowd that clashes with a force is a riot, not a battle
+    ("On 18 June 2023, a group of people clashed with soldiers at a fuel station in Jaffna over shortages.",
+     "Mob violence"),
+    ("Students gathered in Minsk to oppose the law. Police intervened, detaining at least 20 participants.",
+     "Protest with intervention"),
+], ids=["burned_tyres", "barricades", "leftover_barricades", "crowd_against_soldiers", "gathered_to_oppose"])
+def test_crowds_blocking_roads_or_facing_forces(extract, text, sub_event_type):
+    event = next(e for e in extract(text, published="2023-07-20").events if e.event_type)
+    assert event.sub_event_type == sub_event_type

@@ -21,9 +21,10 @@ from sitrep.actors import ActorBook, ActorMention
 from sitrep.events import learned
 from sitrep.claims import Found
 from sitrep.claims import lexicon as claims_lexicon
-from sitrep.events.segment import Draft
+from sitrep.events.segment import ACTIVITY, DAMAGE, Draft
 from sitrep.events.triggers import (
-    CROWD_ROLES, GENERIC, SPECIFIC_RANK, TERRITORY, VIOLENT, Hit, SentenceFacts, has_phrase, lexicon,
+    CROWD_ROLES, GENERIC, SPECIFIC_RANK, TERRITORY, VIOLENT, Hit, SentenceFacts, has_phrase, lexicon, noun_of,
+    object_of,
 )  # fmt: skip
 from sitrep.model import Actor, Location, TypeSource
 
@@ -78,7 +79,10 @@ def type_event(draft: Draft, label: Label | None, book: ActorBook, country: str 
         plain = (event_type is not None and strongest < SPECIFIC_RANK and not _force_acted(draft)
                  and not any(map(_organised, actors(event_type))))  # generic words, no organised actor acting
         crime = _crime_cue(draft) if plain and event_type != "Riots" else None
-        if crime is not None and typing != "model":
+        hazard = event_type is None and bool(draft.family) and any(s.cue(lexicon().hazards) for s in draft.sentences)
+        if hazard and typing != "model":
+            decided = learned.Decision(None, None, None, None, "")  # the rules' reading, in `notes`, stands
+        elif crime is not None and typing != "model":
             decided = learned.Decision(None, None, None, None, f"'{crime}' with only generic violence words and no "
                                        "organised actor: ordinary crime")
         else:
@@ -148,7 +152,7 @@ def classify(draft: Draft, victims: str, label: tuple[str, str] | None = None) -
     if label is not None:
         return label[0], label[1], [f"type from the article's label: {label[0]} / {label[1]}"]
     hits = draft.hits
-    present = {h.trigger.event_type for h in hits if h.trigger.event_type}
+    present = {h.trigger.event_type for h in hits if h.trigger.event_type and not h.trigger.requires}
     core = [h for s in core_sentences(draft) for h in s.hits if h.trigger.event_type]
     acts = [_as_done(draft, h) for h in core if not h.trigger.requires or h.trigger.requires in present]
     usable = [h for h in acts if h is not None]
@@ -157,20 +161,31 @@ def classify(draft: Draft, victims: str, label: tuple[str, str] | None = None) -
     best = max(usable, key=lambda h: h.trigger.rank)
     trig = best.trigger
     armed = any(m.role in ("armed", "state") for s in draft.sentences for m in s.actors)
-    hurt = any(c.claim.kind in ("killed", "injured") and not c.is_part for c in draft.claims)
-    killing = any(h.text.lower().startswith(HARM_STEMS) for h in usable)  # 'drove over two children, killing both'
-    if trig.event_type == "Strategic developments" and (hurt or killing) and armed:
+    hurt = any(c.claim.kind in ("killed", "injured") and c.claim.count != 0 and not c.is_part for c in draft.claims)
+    # 'drove over two children, killing both'; 'shot down two drones' is an interception, not a killing
+    killing = any(h.trigger.event_type in GENERIC and h.text.lower().startswith(HARM_STEMS) for h in usable)
+    if trig.event_type == "Strategic developments" and not trig.aftermath and (hurt or killing) and armed:
         # people killed or hurt: the violence, not the arrests or looting, is the event
         violent = [h for h in usable if h.trigger.event_type in (*VIOLENT, *GENERIC)]
         if violent:
             best = max(violent, key=lambda h: h.trigger.rank)
             trig = best.trigger
-    if trig.event_type in GENERIC or trig.sub_event_type == "Looting/property destruction":
-        # a crash or a flood kills soldiers too: with only a word of harm, an armed actor makes it no attack
-        if (not armed or trig.event_type == "harm") and any(s.cue(lexicon().hazards) for s in draft.sentences):
+    if trig.event_type in GENERIC or trig.sub_event_type in (DAMAGE, *ACTIVITY):
+        # a crash or a flood kills soldiers too: with only a word of harm, an armed actor makes it no attack; troops
+        # deployed or people evacuated for a flood make no political event
+        if (not armed or trig.event_type == "harm" or trig.sub_event_type in ACTIVITY) \
+                and any(s.cue(lexicon().hazards) for s in draft.sentences):
             return None, None, [f"'{best.text}' with a natural or accidental hazard: not political violence"]
         if trig.event_type == "harm" and not armed and _crowd_violence(draft, best) is None:
             return None, None, [f"'{best.text}' with no armed actor named: not typed"]
+    # 'wounded one occupant' hurts people; 'killed 40 head of cattle' does not
+    harmed = any(h.trigger.event_type == "harm" and _hit_object(draft, h) not in lexicon().property for h in usable)
+    thing = _hit_object(draft, best) if trig.event_type in GENERIC and not (hurt or harmed) else None
+    if thing in lexicon().property:
+        return ("Strategic developments", "Looting/property destruction",
+                [f"'{best.text}' against a {thing}, no one hurt: property destruction"])
+    if thing in lexicon().airborne:
+        return "Strategic developments", "Disrupted weapons use", [f"'{best.text}' at a {thing}: an interception"]
     clash = _clash_sentence(draft) if victims != "civilians" else None
     if clash is not None and trig.rank < CLASH_OUTRANKS and trig.event_type in ("Explosions/Remote violence", *GENERIC):
         # ACLED: armed actors fighting each other, even with shelling or air support, is an armed clash
@@ -202,6 +217,21 @@ def classify(draft: Draft, victims: str, label: tuple[str, str] | None = None) -
 
 
 HARM_STEMS = ("kill", "wound", "injur", "murder", "shot")
+
+
+def _hit_object(draft: Draft, hit: Hit) -> str | None:
+    """The head noun (singular, lower case) of what a trigger's act is done to ('fired shots at the parked car',
+    'a school was attacked', 'killed 40 head of cattle'), or None (see `object_of`)."""
+    s = next((s for s in draft.sentences if hit in s.hits), None)
+    obj = object_of(s.sent.doc[hit.token]) if s is not None else None
+    if obj is None:
+        return None
+    noun = noun_of(obj)
+    if noun in lexicon().property and any(c.dep_ == "acl" for c in obj.children):
+        return None  # 'a car carrying a family': people are in it
+    return noun
+
+
 # violence and harm words, riot words, and clashes (not territory changes): 'a group of people killed a woman'
 CROWD_ACTS = ("violence", "harm", "Riots", "Battles")
 
@@ -222,7 +252,7 @@ def _crowd_violence(draft: Draft, best: Hit) -> str | None:
     if s is None:
         return None
     protest = any(m.role == "protest" and m.actor.type == "Protesters" for m in s.actors) or any(
-        h.trigger.event_type == "Protests" for h in draft.hits)
+        h.trigger.event_type == "Protests" and not h.trigger.requires for h in draft.hits)  # not 'intervened'
     tok = s.sent.doc[best.token]
     if trig.event_type == "harm" and not any(c.dep_ == "dobj" for c in tok.children):
         return None  # 'a man died under torture', 'a girl was killed by a man': the victim, not a crowd that killed
@@ -238,10 +268,11 @@ def _crowd_violence(draft: Draft, best: Hit) -> str | None:
     else:
         return None
     roles = {m.role for m in s.actors if any(m.start < p.end_char and m.end > p.start_char for p in parts)}
-    if "armed" in roles or "state" in roles and not (trig.event_type == "Battles" and ("protest" in roles or protest)):
+    crowd = bool(roles & set(CROWD_ROLES)) or any(_crowd_words(p) for p in parts)
+    # a force may face a crowd in a riot ('a group of people clashed with soldiers'), never do one
+    if "armed" in roles or "state" in roles and not (trig.event_type == "Battles" and (protest or crowd)):
         return None
-    if not (roles & set(CROWD_ROLES) or any(_crowd_words(p) for p in parts)
-            or protest and (trig.event_type == "Battles" or trig.needs_crowd)):
+    if not (crowd or protest and (trig.event_type == "Battles" or trig.needs_crowd)):
         return None
     return "Violent demonstration" if protest else "Mob violence"
 

@@ -57,7 +57,8 @@ class Draft:
 
 
 DAMAGE = "Looting/property destruction"
-OWN_FAMILY = ("Disrupted weapons use", "Other", "Arrests", DAMAGE)  # strategic developments that may join another event
+ACTIVITY = ("Other", "Change to group/activity")  # patrols, reinforcements, curfews: around any event, part of it
+OWN_FAMILY = ("Disrupted weapons use", *ACTIVITY, "Arrests", DAMAGE)  # strategic developments that may join another event
 
 
 def _family(typed: Sequence[Hit]) -> str:
@@ -71,12 +72,13 @@ def _family(typed: Sequence[Hit]) -> str:
 
 def _compatible(a: str, b: str) -> bool:
     """Whether two trigger families can describe one event."""
-    if not a or not b or a == b or "Other" in (a, b):  # patrols and reinforcements around an event belong to it
+    if not a or not b or a == b or a in ACTIVITY or b in ACTIVITY:
         return True
     violent = {*VIOLENT, *GENERIC}
     # a demonstration that turns violent, is met with force or ends in arrests is one event
     crowd = {"Protests", "Riots", "Arrests", *GENERIC}
-    weapons = {"Disrupted weapons use", "Explosions/Remote violence"}  # 'defused an IED. The IED was primed ...'
+    # 'defused an IED. The IED was primed ...'; 'clashed with troops ... a rifle was recovered'
+    weapons = {"Disrupted weapons use", "Explosions/Remote violence", "Battles"}
     # what an attack or a riot damaged belongs to it ('nearby buildings were damaged, while 30 people were killed')
     damage = DAMAGE in (a, b) and bool({a, b} & {*violent, "Riots"})
     return a in violent and b in violent or {a, b} <= crowd and bool({a, b} & {"Protests", "Riots"}) \

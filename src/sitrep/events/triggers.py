@@ -43,6 +43,9 @@ class Trigger:
     next_pos: frozenset[str] = frozenset()  # the next word must have one of these tags ("captured Kidal")
     needs_crowd: bool = False  # an act of a riot: a riot only when done by a crowd or at a demonstration
     needs_marks: bool = False  # remains found: an attack only with marks of violence in the sentence
+    as_object: bool = False  # a thing: a trigger only when put to use, not as a cause or remains (see `_used`)
+    lower_only: bool = False  # 'march', never the month 'March'
+    aftermath: bool = False  # a development that tells of earlier violence: its dead make it no attack
     otherwise: str = ""  # what such an act is when no crowd does it (a strategic development), or nothing
 
 
@@ -69,6 +72,11 @@ class Lexicon:
     off_duty: frozenset[str]
     crowd: tuple[tuple[str, ...], ...]
     armed_targets: tuple[tuple[str, ...], ...]
+    property: frozenset[str]  # things (singular) whose attack with no one hurt is property destruction
+    airborne: frozenset[str]  # what fire aimed at intercepts
+    weapons: frozenset[str]  # what, seized or found, is disrupted weapons use
+    seize_verbs: frozenset[str]
+    measures: frozenset[str]  # 'head' in '40 head of cattle'
     unreal: tuple[tuple[str, ...], ...]
     symbolic: tuple[tuple[str, ...], ...]
     nonviolent_transfer: tuple[tuple[str, ...], ...]
@@ -97,6 +105,9 @@ def lexicon() -> Lexicon:
                 next_pos=frozenset(entry.get("next_pos", [])),
                 needs_crowd=entry.get("needs_crowd", False),
                 needs_marks=entry.get("needs_marks", False),
+                as_object=entry.get("as_object", False),
+                lower_only=entry.get("lower_only", False),
+                aftermath=entry.get("aftermath", False),
                 otherwise=entry.get("otherwise", ""),
             )
             by_first.setdefault(words[0], []).append(trig)
@@ -113,6 +124,11 @@ def lexicon() -> Lexicon:
         off_duty=frozenset(raw["off_duty"]["cues"]),
         crowd=tuple(tuple(c.split()) for c in raw["crowd"]["cues"]),
         armed_targets=tuple(tuple(c.split()) for c in raw["armed_targets"]["cues"]),
+        property=frozenset(raw["objects"]["property"]),
+        airborne=frozenset(raw["objects"]["airborne"]),
+        weapons=frozenset(raw["objects"]["weapons"]),
+        seize_verbs=frozenset(raw["objects"]["seize_verbs"]),
+        measures=frozenset(raw["objects"]["measures"]),
         unreal=tuple(tuple(c.split()) for c in raw["unreal"]["cues"]),
         symbolic=tuple(tuple(c.split()) for c in raw["symbolic"]["cues"]),
         nonviolent_transfer=tuple(tuple(c.split()) for c in raw["nonviolent_transfer"]["cues"]),
@@ -140,6 +156,12 @@ def find_triggers(sent: Span) -> list[Hit]:
                 continue
             if trig.event_type and (ends_with(words[max(0, k - 3) : k], lex.unreal) or _dated_past(words, k)):
                 continue  # 'no clashes were reported', 'in anticipation of attacks', 'the 2016 bombings'
+            if trig.event_type == "Protests" and _named(sent.doc[sent.start + k]):
+                continue  # 'the headquarters of the National Rally party': a name, not a rally
+            if trig.lower_only and not sent.doc[sent.start + k].is_lower:
+                continue
+            if trig.as_object and not _used(sent.doc[sent.start + k + n - 1]):
+                continue  # 'some streets stayed blocked because of leftover barricades': no one is using them now
             if trig.needs_marks and not any(w.startswith(lex.marks) for w in words):
                 continue  # 'the body of a fisherman was found on the beach': no sign that anyone killed him
             if trig.needs_crowd and has_phrase(words[k + n : k + n + 5], lex.symbolic):
@@ -159,14 +181,16 @@ def find_triggers(sent: Span) -> list[Hit]:
             matched = n
             break
         k += matched or 1
-    return hits + _fired_at(sent, {h.token for h in hits}) + _found_remains(sent, hits)
+    taken = {h.token for h in hits}
+    return (hits + _fired_at(sent, taken) + _gathered_to(sent, taken) + _found_remains(sent, hits)
+            + _seized_weapons(sent, hits))
 
 
 FIRE_VERBS = frozenset({"fired", "fires", "firing", "fire"})
 FIRE_TARGETS = frozenset({"at", "on", "upon", "towards", "toward", "into"})
 # what small arms fire at someone ('fired 200 workers on Monday' fires nothing; shells and rockets fired are
 # remote violence, which their own triggers name)
-PROJECTILES = frozenset({"shot", "shots", "bullet", "bullets", "round", "rounds", "gun", "guns", "gunfire", "gas",
+PROJECTILES = frozenset({"fire", "shot", "shots", "bullet", "bullets", "round", "rounds", "gun", "guns", "gunfire", "gas",
                          "canisters", "ammunition", "arrows", "volleys"})
 
 
@@ -181,6 +205,23 @@ def _fired_at(sent: Span, taken: set[int]) -> list[Hit]:
             and not ends_with([t.lower_ for t in sent.doc[max(sent.start, tok.i - 3) : tok.i]], lexicon().unreal)]
 
 
+GATHER_VERBS = frozenset({"gathered", "assembled", "converged", "massed", "congregated"})
+# what a crowd gathers to do when it gathers to protest ('gathered in Minsk to oppose the law')
+GRIEVANCES = frozenset({"oppose", "denounce", "condemn", "protest", "reject", "demand", "decry", "voice", "express",
+                        "show", "call", "press", "urge", "support"})
+
+
+def _gathered_to(sent: Span, taken: set[int]) -> list[Hit]:
+    """People gathered to voice a grievance, with words between ('gathered in Minsk on Monday to oppose the law'):
+    the 'gathered to' trigger, which the phrase lexicon finds only when the words touch."""
+    trig = next((t for t in lexicon().by_first.get("gathered", ()) if t.words == ("gathered", "to")), None)
+    if trig is None:
+        return []
+    return [Hit(trig, tok.i, tok.text) for tok in sent
+            if tok.lower_ in GATHER_VERBS and tok.pos_ == "VERB" and tok.i not in taken
+            and any(c.dep_ in ("advcl", "xcomp") and c.lower_ in GRIEVANCES for c in tok.children)][:1]
+
+
 REMAINS = frozenset({"body", "bodies", "remains", "corpse", "corpses"})
 FOUND = frozenset({"found", "discovered", "recovered", "retrieved"})
 
@@ -188,14 +229,83 @@ FOUND = frozenset({"found", "discovered", "recovered", "retrieved"})
 def _found_remains(sent: Span, hits: Sequence[Hit]) -> list[Hit]:
     """Remains found with marks of violence, with words between ('The body of a man was found with a bullet in his
     head'): the remains trigger, which the phrase lexicon finds only when the words touch."""
-    if any(h.trigger.needs_marks for h in hits):
-        return []
+    if any(h.trigger.needs_marks or h.trigger.words[0] == "mass" for h in hits):
+        return []  # a mass grave found is its own development (ACLED: Other), not a killing reported
     trig = next((t for t in lexicon().by_first.get("found", ()) if t.needs_marks), None)
     words = [t.lower_ for t in sent]
     if trig is None or not any(w.startswith(lexicon().marks) for w in words):
         return []
     return [Hit(trig, tok.i, tok.text) for tok in sent if tok.lower_ in FOUND and tok.pos_ == "VERB"
             and any(c.dep_ in ("nsubjpass", "dobj") and c.lower_ in REMAINS for c in tok.children)][:1]
+
+
+AIMED_AT = ("at", "on", "upon", "against", "toward", "towards")
+
+
+def object_of(tok: Token) -> Token | None:
+    """The head noun of what an act is done to: the object of the verb (or of the verb its doer is subject of, or
+    of a verb joined to it), a passive's subject, or what it is aimed at ('fired shots at the car'); through an
+    amount ('40 head of cattle', 'a cache of rifles'). None when the first such word is no noun, or there is none."""
+    if tok.dep_ == "nsubj":
+        tok = tok.head  # 'gunmen killed 40 head of cattle': what the doers did
+    verbs = [tok, *(c for c in tok.children if c.dep_ == "conj" and c.pos_ == "VERB")]
+    objects = [c for v in verbs for c in v.children if c.dep_ in ("dobj", "nsubjpass") and c.lower_ not in PROJECTILES]
+    objects += [c for c in tok.children if c.dep_ == "prep" and c.lower_ in AIMED_AT and c.i > tok.i]
+    for obj in objects:
+        if obj.dep_ == "prep":
+            obj = next((c for c in obj.children if c.dep_ == "pobj"), obj)
+        if obj.lower_ in lexicon().measures:
+            obj = next((g for c in obj.children if c.dep_ == "prep" and c.lower_ == "of"
+                        for g in c.children if g.dep_ == "pobj"), obj)
+        if obj.pos_ not in ("NOUN", "PROPN"):
+            return None
+        if has_phrase([t.lower_ for t in obj.doc[obj.left_edge.i : obj.i + 1]], lexicon().armed_targets):
+            return None  # 'a military vehicle' is what forces hold, not property
+        return obj
+    return None
+
+
+def noun_of(tok: Token) -> str:
+    """A noun in the singular, lower case, by its ending (the pipeline has no lemmatizer): 'factories' -> 'factory'."""
+    word = tok.lower_
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("s") and not word.endswith(("ss", "us", "premises")):
+        return word[:-1]
+    return word
+
+
+def _used(tok: Token) -> bool:
+    """Whether a noun names a thing put to use ('erected barricades', 'blocked the road with barricades'), not the
+    cause or remains of something ('blocked because of leftover barricades')."""
+    return not (tok.dep_ == "pobj" and tok.head.lower_ in ("of", "because", "from", "after"))
+
+
+def _named(tok: Token) -> bool:
+    """Whether a word is part of an organisation's name ('National Rally', 'Rally for Culture and Democracy'), as
+    protest words often are."""
+    return tok.ent_type_ == "ORG" and tok.is_title and tok.i > tok.sent.start
+
+
+def _seized_weapons(sent: Span, hits: Sequence[Hit]) -> list[Hit]:
+    """Weapons seized, found or made safe, whatever words name them ('seized a number of weapons belonging to the
+    PKK', 'over 200 artillery shells were found', 'located an IED ... and destroyed it'): the cache trigger, at
+    the verb. It outranks the weapon word, which names what was taken, not an attack."""
+    lex = lexicon()
+    trig = next((t for t in lex.by_first.get("weapons", ()) if t.words == ("weapons", "cache")), None)
+    if trig is None or any(h.trigger.sub_event_type == trig.sub_event_type for h in hits):
+        return []
+    for tok in sent:
+        if tok.lower_ in lex.seize_verbs and tok.pos_ == "VERB" and tok.dep_ not in ("amod", "acl", "relcl"):
+            obj = object_of(tok)
+            if obj is None or any(c.dep_ == "neg" for c in tok.children) or any(c.lower_ == "no" for c in obj.children):
+                continue  # 'no bomb was found'
+            if obj.tag_ == "NN" and any(c.dep_ in ("det", "poss") and c.lower_ != "a" for c in obj.children):
+                continue  # 'the weapon was seized', 'his gun was recovered': the weapon of a deed told, not a cache
+            if (noun_of(obj) in lex.weapons or any(
+                    c.dep_ == "compound" and noun_of(c) in lex.weapons for c in obj.children)):
+                return [Hit(trig, tok.i, tok.text)]
+    return []
 
 
 def _governed(tok: Token, verb: Token) -> bool:
