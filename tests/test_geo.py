@@ -238,7 +238,8 @@ def test_find_place_mentions_uses_ner_spans_and_dedupes() -> None:
     text = "Explosions shook Kabul as residents fled to Jalalabad."
     spans = [(17, 22, "GPE"), (44, 53, "GPE"), (0, 10, "PERSON")]
     mentions = find_place_mentions(text, spans)
-    assert [m.name for m in mentions] == ["Kabul", "Jalalabad"]
+    assert [m.name for m in mentions if not m.weak] == ["Kabul", "Jalalabad"]
+    assert [m.name for m in mentions if m.weak] == ["Explosions"]  # a person's span: a place only if it resolves
     assert [m.start for m in mentions] == sorted(m.start for m in mentions)
 
 
@@ -624,3 +625,32 @@ def test_a_day_or_month_after_a_name_is_not_part_of_it():
     names = [m.name for m in find_place_mentions("a bomb killed a soldier in Baghdad Wednesday and two in Mosul May 3")]
     assert names == ["Baghdad", "Mosul"]
     assert [m.name for m in find_place_mentions("shells hit a village near Ain al Arab")] == ["Ain al Arab"]
+
+
+@pytest.mark.parametrize(("text", "name", "iso2"), [
+    # a town the parser took for a person or a group: a place where the document's country has it, or a
+    # sizeable town by its own name wherever the demonyms point
+    ("On 19 April 2023, Russian forces continued shelling Kharkiv, using multiple rocket launchers.", "Kharkiv", "UA"),
+    # a note's chain is read in the country of its broadest name, whatever town abroad shares a narrower one
+    ("On 18 May 2023, militants and volunteer fighters clashed in the village of Fantafota (Solhan, Yagha).",
+     "Yagha", "BF"),
+    # a district named after its town: the town
+    ("On 28 May 2023, Resistance Committees staged a protest in Kosti (Kosti, White Nile).", "Kosti", "SD"),
+    # the only place of that name anywhere, beside a demonym of another country
+    ("On 9 March 2023, people burned a Ukrainian flag and sprayed graffiti on buildings in Uffenheim.",
+     "Uffenheim", "DE"),
+    # a small town by its own name, with a province name many countries share
+    ("On 22 March 2023, party members rallied in Hamrun (Southern) for better building rules.", "Ħamrun", "MT"),
+], ids=["ner_person", "chain_country", "district_seat", "unique_abroad", "small_own_name"])
+def test_places_the_text_names_in_hard_ways(gaz: Gazetteer, nlp, text: str, name: str, iso2: str) -> None:
+    doc = nlp(text)
+    ents = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+    found = places_in(gaz, text, ents, country_context(gaz, [text]))
+    assert [(p.name, p.iso2) for p in found][:1] == [(name, iso2)]
+
+
+def test_a_speaker_is_no_place(gaz: Gazetteer, nlp) -> None:
+    text = "Hassan said the troops killed 13 militants near the base, but declined to comment further."
+    doc = nlp(text)
+    ents = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+    assert places_in(gaz, text, ents, ["SO"]) == []

@@ -199,7 +199,7 @@ class Extractor:
     def _places(self, sent: Span, countries: Sequence[str]) -> list[Location]:
         """Places named in a sentence, resolved against the gazetteer."""
         base = sent.start_char
-        ents = [(e.start_char - base, e.end_char - base, e.label_) for e in sent.ents if e.label_ in ("GPE", "LOC", "FAC")]
+        ents = [(e.start_char - base, e.end_char - base, e.label_) for e in sent.ents]
         return geo.places_in(self.gazetteer, sent.text, ents, countries)
 
     def _actors(self, sent: Span, country: str | None) -> list[ActorMention]:

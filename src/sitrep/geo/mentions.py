@@ -7,6 +7,7 @@ finds are settled by the kind of cue, then position, then length.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from sitrep import acled
 from sitrep.geo.words import cues, demonyms
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+WEAK_LABELS = frozenset({"PERSON", "ORG"})  # what the parser often makes of an unfamiliar town
 THE_COUNTRY = (
     "the country"  # name of a mention that refers to the context country ("the north of the country")
 )
@@ -32,6 +34,9 @@ class PlaceMention:
     hint: str | None  # "province" | "district" | "city" | "country" | "region" | None, from cue words
     # Enclosing places the text gives, narrowest first: "in A (B, C)" -> A within ("B", "C").
     within: tuple[str, ...] = ()
+    # named by a span the parser took for a person or an organisation ("shelling Kharkiv"): a place only where the
+    # document's own country has it
+    weak: bool = False
 
 
 _POSSESSIVE = re.compile(r"['’]s[ \t]+")
@@ -243,6 +248,11 @@ def _cue_mentions(
             # "Luparevo, Mykolaiv" read as one span: the first name, with the rest as where it lies
             comma = text.find(", ", start, end)
             yield 3, _make(text, start, comma if comma > start else end)
+    for start, end, label in entities:
+        if label in WEAK_LABELS:
+            comma = text.find(", ", start, end)
+            mention = _make(text, start, comma if comma > start else end)
+            yield 6, dataclasses.replace(mention, weak=True) if mention is not None else None
     for m in acled.conventions().coded_place.finditer(text):
         name = p["name"].match(text, m.end())
         if name:
