@@ -220,3 +220,19 @@ def test_show_prints_the_toll_each_report_its_claims_and_why_merged(tmp_path, ca
         f"-- report c/0  source: unknown  published: 2017-09-05  extractor {__version__}\n"
         "   url: https://example.org/c\n"
         "   Battles / Armed clash, date unknown, place unknown, fatalities 0\n")
+
+
+@pytest.mark.parametrize("command", ["events", "export", "show", "reprocess"])
+def test_a_database_file_that_is_not_there_is_an_error_not_a_new_one(tmp_path, capsys, command):
+    typo = tmp_path / "sitrp.db"
+    extra = {"export": ["--format", "jsonl"], "show": ["ev-1"]}.get(command, [])
+    assert main([command, "--db", str(typo), *extra]) == 2
+    assert f"no database at {typo}" in capsys.readouterr().err and not typo.exists()
+
+
+@pytest.mark.parametrize("option", [["--limit", "-1"], ["--limit", "0"], ["--offset", "-3"],
+                                    ["--min-fatalities", str(2**63)]])
+def test_counts_out_of_range_are_refused(tmp_path, capsys, option):
+    with pytest.raises(SystemExit) as stop:
+        main(["events", "--db", str(tmp_path / "x.db"), *option])
+    assert stop.value.code == 2 and "out of range" in capsys.readouterr().err

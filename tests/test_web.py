@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import dataclasses
+import io
 import json
 import re
 import shutil
@@ -44,10 +46,10 @@ def ids(page: dict) -> list[str]:
 # --- reading -------------------------------------------------------------------------------------------
 
 
-def test_web_events_lists_the_stored_events_with_their_total(client, web_db):
+def test_web_events_lists_the_stored_events_newest_first_with_their_total(client, web_db):
     page = client.get("/api/events").json()
     with Store.open(web_db) as store:
-        expected = [e.id for e in store.events()]
+        expected = [e.id for e in store.events(EventFilter(sort="-date"))]
     assert ids(page) == expected and page["total"] == len(expected) >= 4
     assert all("reports" not in e and e["report_count"] >= 1 for e in page["items"])
 
@@ -75,7 +77,7 @@ def test_web_events_filters_have_the_cli_names_and_meaning(client, web_db, param
     cli = build_parser().parse_args(["events", *[x for k, v in params.items() for x in (f"--{k}", str(v))]])
     keys = [f.name for f in dataclasses.fields(EventFilter) if f.name not in ("limit", "offset", "sort")]
     with Store.open(web_db) as store:
-        expected = [e.id for e in store.events(EventFilter(**{k: getattr(cli, k) for k in keys}))]
+        expected = [e.id for e in store.events(EventFilter(**{k: getattr(cli, k) for k in keys}, sort="-date"))]
         everything = store.count_events()
     assert ids(page) == expected and 0 < page["total"] == len(expected) < everything
 
@@ -236,7 +238,7 @@ def test_web_errors_never_leak_a_traceback(writer, monkeypatch):
     def boom(self, *args, **kwargs):
         raise RuntimeError("secret internals at /srv/sitrep")
 
-    monkeypatch.setattr(Store, "count_events", boom)
+    monkeypatch.setattr(Store, "event_counts", boom)
     response = c.get("/api/events")
     assert response.status_code == 500 and response.json() == {"error": "internal error (logged on the server)"}
     assert "Traceback" not in response.text and "secret" not in response.text
@@ -320,3 +322,76 @@ def test_web_sitrep_serve_answers_read_only_on_loopback(web_db, tmp_path):
         proc.terminate()
         out = proc.communicate(timeout=10)[0]
     assert "read-only: no SITREP_TOKEN" in out and "Traceback" not in out
+
+
+# --- every bad parameter a 4xx JSON error; exports; what the map cannot show --------------------------------
+
+BIG = str(2**63)
+
+
+@pytest.mark.parametrize(("path", "overflowing", "negative"), [
+    ("/api/events", {"offset": BIG}, {"offset": "-1"}),
+    ("/api/events", {"min-fatalities": BIG}, {"min-fatalities": "-5"}),
+    ("/api/aggregates", {"min-fatalities": BIG}, {"min-fatalities": "-5"}),
+    ("/api/articles", {"offset": BIG}, {"limit": "-1"}),
+    ("/api/actors", {"offset": BIG}, {"offset": "-1"}),
+    ("/api/places", {"offset": BIG}, {"limit": "-1"}),
+    ("/api/export", {"limit": BIG}, {"limit": "-1"}),
+    ("/api/article", {"document": "x", "index": BIG}, {"document": "x", "index": "-1"}),
+])
+def test_web_every_list_endpoint_answers_bad_parameters_with_a_json_4xx(client, path, overflowing, negative):
+    for params in (overflowing, negative, {"no-such-filter": "1"}):
+        response = client.get(path, params=params)
+        assert 400 <= response.status_code < 500 and set(response.json()) == {"error"}, (params, response.text)
+    unknown = client.get(path, params={"contry": "IQ"}).json()["error"]
+    assert "'contry'" in unknown and "takes:" in unknown
+
+
+def test_web_a_single_valued_filter_given_twice_is_refused_and_country_takes_several(client):
+    assert client.get("/api/events?admin1=Borno&admin1=Banadir").status_code == 400
+    one = {c: client.get("/api/events", params={"country": c}).json()["total"] for c in ("Nigeria", "SO")}
+    both = client.get("/api/events?country=Nigeria&country=SO").json()["total"]
+    assert both == one["Nigeria"] + one["SO"] and min(one.values()) > 0
+
+
+def test_web_counts_the_events_the_map_or_the_timeline_cannot_show(client, web_db):
+    page = client.get("/api/events").json()
+    with Store.open(web_db) as store:
+        events = store.events()
+    assert page["without_point"] == sum(e.location is None or e.location.lat is None for e in events)
+    assert page["without_date"] == sum(e.date.date is None for e in events)
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "geojson", "acled-csv", "csv"])
+def test_web_export_returns_the_filtered_events(client, fmt):
+    params = {"country": "SO"}
+    wanted = {e["id"] for e in client.get("/api/events", params=params).json()["items"]}
+    response = client.get("/api/export", params={**params, "format": fmt})
+    assert response.status_code == 200 and "attachment" in response.headers["content-disposition"]
+    if fmt == "jsonl":
+        got = {json.loads(line)["id"] for line in response.text.splitlines()}
+    elif fmt == "geojson":
+        got = {f["properties"]["id"] for f in response.json()["features"]}
+    else:
+        rows = list(csv.DictReader(io.StringIO(response.text)))
+        got = {r.get("sitrep_event_id") or r.get("id") for r in rows}
+        assert len(rows) == len(wanted)
+        if fmt == "acled-csv":
+            assert {r["country"] for r in rows} == {"Somalia"}
+    assert got == wanted and wanted
+
+
+def test_web_cors_is_off_unless_an_origin_is_given(web_db):
+    asked = {"Origin": "https://dashboard.example.org"}
+    closed = TestClient(create_app(web_db)).get("/api/status", headers=asked)
+    assert "access-control-allow-origin" not in closed.headers
+    opened = TestClient(create_app(web_db, cors="https://dashboard.example.org")).get("/api/status", headers=asked)
+    assert opened.headers["access-control-allow-origin"] == "https://dashboard.example.org"
+
+
+def test_web_a_database_file_that_is_not_there_is_an_error(tmp_path):
+    from sitrep.store import StoreError
+
+    with pytest.raises(StoreError, match="no database at"):
+        create_app(str(tmp_path / "typo.db"))
+    assert not (tmp_path / "typo.db").exists()

@@ -248,3 +248,22 @@ def test_browser_wrong_token_is_refused_in_the_page(visit, server):
     v.page.click("#ingest-form button[type=submit]")
     v.wait_until("document.getElementById('ingest-status').textContent.startsWith('refused')")
     assert api(server, "/api/status")["counts"]["documents"] == before
+
+
+def test_browser_lists_newest_first_counts_what_the_map_cannot_show_and_exports_the_view(visit, server):
+    v = visit("?country=Somalia")
+    page = api(server, "/api/events", country="Somalia")
+    dates = [d for d in v.page.locator("#events li .date").all_inner_texts() if d != "date unknown"]
+    assert dates == sorted(dates, reverse=True)
+    everything = api(server, "/api/events")
+    expected = "; ".join(part for n, part in [
+        (everything["without_point"], f"{everything['without_point']} without a point (not on the map)"),
+        (everything["without_date"], f"{everything['without_date']} without a date (not on the timeline)")] if n)
+    assert visit().page.locator("#missing").text_content() == expected
+    href = v.page.locator("#exports a[data-format=jsonl]").get_attribute("href")
+    assert "country=Somalia" in href and "format=jsonl" in href
+    rows = httpx.get(server + href).text.splitlines()
+    assert len(rows) == page["total"] >= 1
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    v.page.screenshot(path=str(ARTIFACTS / "web-export-links.png"), full_page=True)
+    assert v.problems() == []

@@ -14,6 +14,23 @@ from pathlib import Path
 from typing import Any
 
 from sitrep import __version__
+from sitrep.model import MAX_COUNT
+
+
+def _count(least: int) -> Callable[[str], int]:
+    """An argparse type: a whole number from `least` up to what a database integer holds."""
+
+    def parse(value: str) -> int:
+        try:
+            number = int(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
+        if not least <= number <= MAX_COUNT:
+            raise argparse.ArgumentTypeError(f"{number} is out of range ({least} to {MAX_COUNT:,})")
+        return number
+
+    return parse
+
 
 
 def _date(value: str) -> dt.date:
@@ -70,10 +87,10 @@ def build_parser() -> argparse.ArgumentParser:
     evs.add_argument("--from", dest="date_from", type=_date, help="first day (YYYY-MM-DD)")
     evs.add_argument("--to", dest="date_to", type=_date, help="last day (YYYY-MM-DD)")
     evs.add_argument("--actor", help="part of an actor's name")
-    evs.add_argument("--min-fatalities", type=int, help="at least this conservative toll")
+    evs.add_argument("--min-fatalities", type=_count(0), help="at least this conservative toll")
     evs.add_argument("--text", help="words in a report's evidence sentences")
-    evs.add_argument("--limit", type=int, help="at most this many events")
-    evs.add_argument("--offset", type=int, default=0, help="skip this many events first")
+    evs.add_argument("--limit", type=_count(1), help="at most this many events")
+    evs.add_argument("--offset", type=_count(0), default=0, help="skip this many events first")
     evs.add_argument("--format", choices=("table", "csv", "json"), default="table", help="table (default), csv or json")
 
     exp = sub.add_parser("export", help="write merged events as ACLED CSV, CSV, GeoJSON, JSONL or Parquet")
@@ -105,6 +122,8 @@ def build_parser() -> argparse.ArgumentParser:
     srv.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     srv.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
     srv.add_argument("--max-body", type=int, default=2_000_000, help="largest request body in bytes (default 2 MB)")
+    srv.add_argument("--cors", metavar="ORIGIN", help="let pages of this origin (https://host:port) read the API; "
+                                                      "off by default")
     return parser
 
 
@@ -319,11 +338,11 @@ def _batchy(inputs: Sequence[str]) -> bool:
     return any(i == "-" or Path(i).is_dir() or Path(i).suffix.lower() in JSONL_SUFFIXES | {".json"} for i in inputs)
 
 
-def _open_store(args: argparse.Namespace):
-    """The store named by --db (or the default)."""
+def _open_store(args: argparse.Namespace, create: bool = False):
+    """The store named by --db (or the default); only the commands that add documents create a new one."""
     from sitrep.store import Store
 
-    return Store.open(args.db)
+    return Store.open(args.db, create=create)
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -331,7 +350,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from sitrep.service import ingest_documents
 
     progress = Progress(show=_batchy(args.inputs))
-    with _open_store(args) as store, _runner(args) as make:
+    with _open_store(args, create=True) as store, _runner(args) as make:
         items = _documents(args.inputs, args.published, args.max_bytes)
         if args.engine == "dask" and store.dialect == "postgresql":  # the workers write to the server themselves
             outcomes = make().ingest_many(items, store.url)
@@ -462,7 +481,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     extractor = functools.cache(Extractor)  # the models load once, on the first new item
-    with _open_store(args) as store:
+    with _open_store(args, create=True) as store:
 
         def handle(item: feeds.FeedItem) -> None:
             doc = feeds.fetch_item(item, args.timeout)
@@ -494,7 +513,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     token = os.environ.get("SITREP_TOKEN") or None
     print(f"sitrep: serving {args.db or 'the default database'} on http://{args.host}:{args.port}/ "
           f"({'ingest enabled with the bearer token' if token else 'read-only: no SITREP_TOKEN'})", file=sys.stderr)
-    serve(args.db, args.host, args.port, token, args.max_body)
+    serve(args.db, args.host, args.port, token, args.max_body, args.cors)
     return 0
 
 

@@ -29,6 +29,7 @@ ACTOR_TYPES = (
     "External/Other forces",
 )
 
+MAX_COUNT = 1_000_000_000  # the largest offset, limit or toll a filter may give (a database integer holds it)
 EVENT_TYPES = {
     "Battles": ("Armed clash", "Government regains territory", "Non-state actor overtakes territory"),
     "Explosions/Remote violence": (

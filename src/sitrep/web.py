@@ -17,6 +17,7 @@ import dataclasses
 import datetime as dt
 import hmac
 import importlib.util
+import io
 import json
 import logging
 import threading
@@ -24,18 +25,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, get_args, get_origin
 
 from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sitrep import __version__, export
-from sitrep.model import EVENT_TYPES, InputError
+from sitrep.model import EVENT_TYPES, MAX_COUNT, InputError
 from sitrep.service import ingest_documents
 from sitrep.store import EVENT_SORTS, TALLY_KEYS, EventFilter, Store, StoreError
 
@@ -44,6 +46,9 @@ log = logging.getLogger("sitrep.web")
 STATIC = Path(__file__).parent / "static"
 DEFAULT_MAX_BODY = 2_000_000  # bytes a request body may have
 MAX_PAGE = 1000  # events, articles, actors or places one request may list
+MAX_EXPORT = 100_000  # events one export may hold
+EXPORT_TYPES = {"acled-csv": ("text/csv", "csv"), "csv": ("text/csv", "csv"),
+                "geojson": ("application/geo+json", "geojson"), "jsonl": ("application/x-ndjson", "jsonl")}
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
@@ -62,26 +67,28 @@ SORT_PATTERN = "^-?(" + "|".join(EVENT_SORTS) + ")$"
 
 
 def event_filter(
-    country: Annotated[str | None, Query(description="country name or ISO2 code")] = None,
+    country: Annotated[list[str] | None, Query(description="country name or ISO2 code; repeat for any of several")]
+    = None,
     admin1: Annotated[str | None, Query(description="first-level region (province, state)")] = None,
-    event_type: Annotated[str | None, Query(alias="type", description="ACLED event type")] = None,
+    event_type: Annotated[list[str] | None, Query(alias="type", description="ACLED event type; repeat for any of "
+                                                                              "several")] = None,
     sub_event_type: Annotated[str | None, Query(alias="sub-type", description="ACLED sub-event type")] = None,
     date_from: Annotated[dt.date | None, Query(alias="from", description="first day (YYYY-MM-DD)")] = None,
     date_to: Annotated[dt.date | None, Query(alias="to", description="last day (YYYY-MM-DD)")] = None,
     actor: Annotated[str | None, Query(description="part of an actor's name")] = None,
-    min_fatalities: Annotated[int | None, Query(alias="min-fatalities", ge=0,
+    min_fatalities: Annotated[int | None, Query(alias="min-fatalities", ge=0, le=MAX_COUNT,
                                                 description="at least this conservative toll")] = None,
     text: Annotated[str | None, Query(description="words in a report's evidence sentences")] = None,
 ) -> EventFilter:
     """The filters of `sitrep events`, with the same names."""
-    return EventFilter(country=country or None, admin1=admin1 or None, event_type=event_type or None,
+    return EventFilter(country=tuple(country or ()), admin1=admin1 or None, event_type=tuple(event_type or ()),
                        sub_event_type=sub_event_type or None, date_from=date_from, date_to=date_to,
                        actor=actor or None, min_fatalities=min_fatalities, text=text or None)
 
 
 Filters = Annotated[EventFilter, Depends(event_filter)]
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE, description="at most this many items")]
-Offset = Annotated[int, Query(ge=0, description="skip this many items first")]
+Offset = Annotated[int, Query(ge=0, le=MAX_COUNT, description="skip this many items first")]
 
 
 # --- JSON shapes ----------------------------------------------------------------------------------
@@ -128,15 +135,20 @@ class Stores:
 
 
 def create_app(db_url: str | None = None, token: str | None = None, max_body: int = DEFAULT_MAX_BODY,
-               extractor_factory: Callable[[], Any] | None = None) -> FastAPI:
-    """The sitrep web app over the database at db_url; `token` enables POST /api/ingest (else read-only)."""
+               extractor_factory: Callable[[], Any] | None = None, cors: str | None = None) -> FastAPI:
+    """The sitrep web app over the database at db_url; `token` enables POST /api/ingest (else read-only); `cors`
+    names the one other origin whose pages may read the API (none by default)."""
     stores = Stores(db_url)
-    Store.open(db_url).close()  # fail at start (bad URL, unreachable server), not on the first request
+    # fail at start (bad URL, unreachable server, a database file that is not there), not on the first request
+    Store.open(db_url, create=False).close()
     app = FastAPI(title="sitrep", version=__version__, docs_url=None, redoc_url=None,
+                  dependencies=[Depends(_known_parameters)],
                   description="Conflict events extracted from news, every figure traced to its sentence. "
                               "Filters have the names of `sitrep events`. Errors are JSON: {\"error\": \"...\"}.")
     app.router.on_shutdown.append(stores.close)
     _install_safety(app, max_body)
+    if cors:
+        app.add_middleware(CORSMiddleware, allow_origins=[cors], allow_methods=["GET"], allow_headers=["Accept"])
     # registered in this order, which is the order of the paths in /openapi.json
     _page_routes(app, stores, token)
     _event_routes(app, stores)
@@ -163,13 +175,29 @@ def _page_routes(app: FastAPI, stores: Stores, token: str | None) -> None:
 def _event_routes(app: FastAPI, stores: Stores) -> None:
     """Merged events: a page of summaries, one event in full, and tallies."""
 
-    @app.get("/api/events", summary="Merged events matching the filters, one page")
+    @app.get("/api/events", summary="Merged events matching the filters, one page, newest first (undated last); "
+                                     "with how many of them have no point or no date")
     def events(f: Filters, limit: Limit = 100, offset: Offset = 0,
                sort: Annotated[str, Query(pattern=SORT_PATTERN, description="date, fatalities or id; '-' "
-                                                                            "first for descending")] = "date") -> dict:
+                                                                            "first for descending")] = "-date") -> dict:
         db = stores.get()
         found = db.event_summaries(dataclasses.replace(f, limit=limit, offset=offset, sort=sort))
-        return _page([export.summary_dict(e) for e in found], db.count_events(f), limit, offset)
+        counts = db.event_counts(f)
+        return _page([export.summary_dict(e) for e in found], counts.events, limit, offset) | {
+            "without_point": counts.without_point, "without_date": counts.without_date}
+
+    @app.get("/api/export", summary="The merged events matching the filters as a file: ACLED CSV, CSV, GeoJSON or "
+                                     "JSONL, newest first")
+    def export_events(f: Filters,
+                      format: Annotated[str, Query(pattern="^(" + "|".join(EXPORT_TYPES) + ")$")] = "acled-csv",
+                      limit: Annotated[int, Query(ge=1, le=MAX_EXPORT, description="at most this many events")]
+                      = MAX_EXPORT) -> Response:
+        db = stores.get()
+        out = io.StringIO()
+        export.write_events(db.events(dataclasses.replace(f, limit=limit, sort="-date")), format, out)
+        media, suffix = EXPORT_TYPES[format]
+        return Response(out.getvalue(), media_type=media,
+                        headers={"Content-Disposition": f'attachment; filename="sitrep-events.{suffix}"'})
 
     @app.get("/api/events/{event_id:path}", summary="One merged event: reports, claims, sources, merge reasons, "
                                                      "and the articles its claims come from")
@@ -201,7 +229,7 @@ def _catalogue_routes(app: FastAPI, stores: Stores) -> None:
         return _page([_article(a, with_text=False) for a in found], total, limit, offset)
 
     @app.get("/api/article", summary="One stored article with its headline, caption and text")
-    def article(document: str, index: Annotated[int, Query(ge=0)] = 0) -> dict:
+    def article(document: str, index: Annotated[int, Query(ge=0, le=MAX_COUNT)] = 0) -> dict:
         db = stores.get()
         found = db.article(document, index)
         if found is None:
@@ -308,7 +336,39 @@ class Ingester:
         return {"documents": documents}
 
 
-# --- safety: token, body size, headers, errors -------------------------------------------------------
+# --- safety: parameters, token, body size, headers, errors ---------------------------------------------
+
+
+def _known_parameters(request: Request) -> None:
+    """Refuse (400) a query parameter the endpoint does not take, naming those it does, and a single-valued one
+    given twice: a mistyped filter must not silently match everything."""
+    route = request.scope.get("route")
+    dependant = getattr(route, "dependant", None)
+    if dependant is None or not request.url.path.startswith("/api/"):
+        return  # the page keeps its filters in its own URL and reads them itself
+    fields = _query_fields(dependant)
+    unknown = sorted(set(request.query_params) - set(fields))
+    if unknown:
+        known = ", ".join(sorted(fields)) or "none"
+        raise HTTPException(400, f"unknown parameter {', '.join(map(repr, unknown))}; this endpoint takes: {known}")
+    repeated = sorted(k for k in request.query_params if len(request.query_params.getlist(k)) > 1
+                      and not _is_list(fields[k].field_info.annotation))
+    if repeated:
+        raise HTTPException(400, f"parameter {', '.join(map(repr, repeated))} given more than once")
+
+
+def _query_fields(dependant: Any) -> dict[str, Any]:
+    """The query parameters of an endpoint and of the dependencies it uses (the filters), by name."""
+    fields = {f.alias: f for f in dependant.query_params}
+    for sub in dependant.dependencies:
+        fields |= _query_fields(sub)
+    return fields
+
+
+def _is_list(annotation: Any) -> bool:
+    """Whether a parameter's type takes several values (list[str] | None)."""
+    return annotation is list or get_origin(annotation) is list or any(map(_is_list, get_args(annotation)))
+
 
 
 def _authorize(token: str | None, authorization: str | None) -> None:
@@ -427,10 +487,10 @@ def _round(coordinates: Any) -> Any:
 
 
 def serve(db_url: str | None, host: str = "127.0.0.1", port: int = 8000, token: str | None = None,
-          max_body: int = DEFAULT_MAX_BODY) -> None:
+          max_body: int = DEFAULT_MAX_BODY, cors: str | None = None) -> None:
     """Run the app with uvicorn until interrupted."""
     import uvicorn
 
-    uvicorn.run(create_app(db_url, token, max_body), host=host, port=port, log_level="info",
+    uvicorn.run(create_app(db_url, token, max_body, cors=cors), host=host, port=port, log_level="info",
                 server_header=False, proxy_headers=False)
 

@@ -123,8 +123,15 @@ function drawMarkers(events) {
 // --- the list ------------------------------------------------------------------------------------
 
 function drawList(page) {
-  const shown = page.items.length < page.total ? ` (first ${page.items.length})` : "";
+  const shown = page.items.length < page.total ? ` (newest ${page.items.length})` : "";
   document.getElementById("count").textContent = `${page.total} event${page.total === 1 ? "" : "s"}${shown}`;
+  // what the map and the timeline cannot show is said, not dropped
+  const missing = [page.without_point && `${page.without_point} without a point (not on the map)`,
+    page.without_date && `${page.without_date} without a date (not on the timeline)`].filter(Boolean);
+  document.getElementById("missing").textContent = missing.join("; ");
+  for (const link of document.querySelectorAll("#exports a")) {
+    link.href = "/api/export?" + new URLSearchParams({...filterParams(), format: link.dataset.format});
+  }
   const list = document.getElementById("events");
   list.replaceChildren(...page.items.map((e) => {
     const item = el("li", `t-${slug(e.event_type)}`,

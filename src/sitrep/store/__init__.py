@@ -20,6 +20,7 @@ from sitrep.store.connection import (
 from sitrep.store.read import (
     EVENT_SORTS,
     TALLY_KEYS,
+    EventCounts,
     EventFilter,
     Reads,
     StoredArticle,
@@ -29,8 +30,8 @@ from sitrep.store.read import (
 from sitrep.store.write import Writes
 
 __all__ = [
-    "EVENT_SORTS", "RECONNECT_TIMEOUT", "TALLY_KEYS", "EventFilter", "Store", "StoreDown", "StoreError", "StoreFull",
-    "StoreLocked", "StoredArticle", "StoredDocument", "Tally", "default_url",
+    "EVENT_SORTS", "RECONNECT_TIMEOUT", "TALLY_KEYS", "EventCounts", "EventFilter", "Store", "StoreDown", "StoreError",
+    "StoreFull", "StoreLocked", "StoredArticle", "StoredDocument", "Tally", "default_url",
 ]  # fmt: skip
 
 

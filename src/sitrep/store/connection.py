@@ -64,13 +64,16 @@ class Connection:
 
     @classmethod
     def open(cls, url: str | None = None, lock_timeout: float = 30.0,
-             reconnect_timeout: float = RECONNECT_TIMEOUT) -> Self:
-        """Open (creating and migrating) the database at url; see the module docstring for the forms."""
+             reconnect_timeout: float = RECONNECT_TIMEOUT, create: bool = True) -> Self:
+        """Open (creating and migrating) the database at url; see the module docstring for the forms. With
+        `create` false a SQLite file that does not exist is an error (a mistyped path), not a new empty database."""
         url = url or default_url()
         if url.startswith(("postgresql://", "postgres://")):
             store = cls(cls._connect_postgres(url), "postgresql", url, lock_timeout, reconnect_timeout)
         else:
             path = url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else url
+            if not create and not Path(path).exists():
+                raise StoreError(f"no database at {path} (`sitrep ingest --db {path} …` creates one)")
             store = cls._open_sqlite(Path(path), url, lock_timeout)
         store._resilient(store.migrate)
         return store

@@ -34,9 +34,9 @@ from sitrep.store.connection import Connection, parse_date
 class EventFilter:
     """What `Store.events` selects; every set field must match."""
 
-    country: str | None = None  # country name or ISO2 code, any case
+    country: str | tuple[str, ...] | None = None  # country name or ISO2 code, any case; several: any of them
     admin1: str | None = None
-    event_type: str | None = None
+    event_type: str | tuple[str, ...] | None = None  # several: any of them
     sub_event_type: str | None = None
     date_from: dt.date | None = None
     date_to: dt.date | None = None
@@ -46,6 +46,15 @@ class EventFilter:
     limit: int | None = None
     offset: int = 0
     sort: str = "date"  # one of EVENT_SORTS; a leading '-' sorts descending
+
+
+@dataclass(frozen=True)
+class EventCounts:
+    """How many events a filter matches, and how many of them the map or the timeline cannot show."""
+
+    events: int
+    without_point: int
+    without_date: int
 
 
 @dataclass(frozen=True)
@@ -259,16 +268,19 @@ class Reads(Connection):
         """The WHERE clause (over events `e` left-joined to places `p`) and parameters of a filter."""
         where: list[str] = ["1 = 1"]
         params: list[Any] = []
-        if f.country:
-            where.append("(LOWER(p.country) = LOWER(?) OR LOWER(p.iso2) = LOWER(?))")
-            params += [f.country, f.country]
+        countries = _values(f.country)
+        if countries:
+            where.append("(" + " OR ".join(["LOWER(p.country) = LOWER(?) OR LOWER(p.iso2) = LOWER(?)"] * len(countries))
+                         + ")")
+            params += [c for country in countries for c in (country, country)]
         if f.admin1:
             where.append("LOWER(p.admin1) = LOWER(?)")
             params.append(f.admin1)
         for column, value in (("e.event_type", f.event_type), ("e.sub_event_type", f.sub_event_type)):
-            if value:
-                where.append(f"LOWER({column}) = LOWER(?)")
-                params.append(value)
+            values = _values(value)
+            if values:
+                where.append("(" + " OR ".join([f"LOWER({column}) = LOWER(?)"] * len(values)) + ")")
+                params += values
         if f.date_from:
             where.append("COALESCE(e.date_end, e.date) >= ?")
             params.append(f.date_from.isoformat())
@@ -345,9 +357,15 @@ class Reads(Connection):
 
     def count_events(self, filters: EventFilter | None = None) -> int:
         """How many merged events match the filters (ignoring limit and offset)."""
+        return self.event_counts(filters).events
+
+    def event_counts(self, filters: EventFilter | None = None) -> EventCounts:
+        """How many merged events match the filters, and how many of them have no point or no date."""
         where, params = self._event_where(filters or EventFilter())
-        return self._rows("SELECT COUNT(*) AS n FROM events e LEFT JOIN places p ON p.id = e.place_id WHERE "
-                          + where, params)[0]["n"]
+        row = self._rows("SELECT COUNT(*) AS n, COALESCE(SUM(CASE WHEN p.lat IS NULL THEN 1 ELSE 0 END), 0) AS np, "
+                         "COALESCE(SUM(CASE WHEN e.date IS NULL THEN 1 ELSE 0 END), 0) AS nd "
+                         "FROM events e LEFT JOIN places p ON p.id = e.place_id WHERE " + where, params)[0]
+        return EventCounts(int(row["n"]), int(row["np"]), int(row["nd"]))
 
     def tally(self, by: str, filters: EventFilter | None = None) -> list[Tally]:
         """Events and fatalities matching the filters per day, country or event type (a key of TALLY_KEYS)."""
@@ -443,6 +461,11 @@ def _like(text: str, prefix: bool = False) -> str:
     """A LIKE pattern matching text literally (lower-cased), as a substring or a prefix."""
     escaped = re.sub(r"([\\%_])", r"\\\1", text.lower())
     return escaped + "%" if prefix else f"%{escaped}%"
+
+
+def _values(value: str | tuple[str, ...] | None) -> list[str]:
+    """A filter's values: one, several or none."""
+    return [value] if isinstance(value, str) else [v for v in value or () if v]
 
 
 def _event_order(sort: str) -> str:
