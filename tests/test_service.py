@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from sitrep import service
 from sitrep.cli import main
 from sitrep.model import Actor, Article, Claim, DateResolution, Document, Event, Location, Result
-from sitrep.store import Store
+from sitrep.store import EventFilter, Store
 from sitrep.tolls import toll
 from sitrep.web import create_app
 
@@ -190,3 +190,19 @@ def test_service_every_stored_event_is_a_cluster_of_the_stored_reports(tmp_path)
             service.add(s, doc, result)
         reports = s.reports([r.id for e in s.events() for r in e.reports])
         assert sorted(e.id for e in cluster(reports.values())) == sorted(e.id for e in s.events())
+
+
+@pytest.mark.parametrize(("asked", "field", "known"), [
+    (EventFilter(country="DRC"), "country", "CD"),
+    (EventFilter(country="Ivory Coast"), "country", "CI"),
+    (EventFilter(actor="al-Shabab"), "actor", "Al Shabaab"),
+    (EventFilter(actor="ISWAP"), "actor", "Islamic State (West Africa) - Lake Chad Faction"),
+])
+def test_filters_read_countries_and_actors_by_any_of_their_names(asked, field, known):
+    expanded = service.with_aliases(asked)
+    assert known in expanded.values(field) and getattr(asked, field) in expanded.values(field)
+
+
+def test_a_name_the_tables_do_not_know_is_kept_as_written():
+    assert service.with_aliases(EventFilter(actor="shab", country="Atlantis")).values("actor") == ["shab"]
+    assert service.with_aliases(EventFilter(country="Atlantis")).values("country") == ["Atlantis"]

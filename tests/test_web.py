@@ -395,3 +395,11 @@ def test_web_a_database_file_that_is_not_there_is_an_error(tmp_path):
     with pytest.raises(StoreError, match="no database at"):
         create_app(str(tmp_path / "typo.db"))
     assert not (tmp_path / "typo.db").exists()
+
+
+def test_web_filters_know_the_names_people_write(client):
+    by_alias = client.get("/api/events", params={"actor": "al-Shabab"}).json()
+    by_part = client.get("/api/events", params={"actor": "shabaab"}).json()
+    assert ids(by_alias) == ids(by_part) and by_alias["total"] >= 1
+    phrase = client.get("/api/events", params={"text": '"palmyra" -nonexistentword'}).json()
+    assert phrase["total"] == client.get("/api/events", params={"text": "palmyra"}).json()["total"] == 1

@@ -267,3 +267,11 @@ def test_browser_lists_newest_first_counts_what_the_map_cannot_show_and_exports_
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     v.page.screenshot(path=str(ARTIFACTS / "web-export-links.png"), full_page=True)
     assert v.problems() == []
+
+
+def test_browser_an_actor_alias_filters_like_the_actors_own_name(visit, server):
+    v = visit("?actor=al-Shabab")
+    expected = api(server, "/api/events", actor="shabaab")["total"]
+    assert expected >= 1
+    v.wait_until(f"document.querySelectorAll('#events li').length === {expected}")
+    assert v.problems() == []

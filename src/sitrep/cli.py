@@ -86,9 +86,9 @@ def build_parser() -> argparse.ArgumentParser:
     evs.add_argument("--sub-type", dest="sub_event_type", help="ACLED sub-event type")
     evs.add_argument("--from", dest="date_from", type=_date, help="first day (YYYY-MM-DD)")
     evs.add_argument("--to", dest="date_to", type=_date, help="last day (YYYY-MM-DD)")
-    evs.add_argument("--actor", help="part of an actor's name")
+    evs.add_argument("--actor", help="an actor's name, alias (al-Shabab) or part of its name")
     evs.add_argument("--min-fatalities", type=_count(0), help="at least this conservative toll")
-    evs.add_argument("--text", help="words in a report's evidence sentences")
+    evs.add_argument("--text", help="words all present in a report's evidence sentences, \"quoted phrases\", OR, -word")
     evs.add_argument("--limit", type=_count(1), help="at most this many events")
     evs.add_argument("--offset", type=_count(0), default=0, help="skip this many events first")
     evs.add_argument("--format", choices=("table", "csv", "json"), default="table", help="table (default), csv or json")
@@ -375,16 +375,23 @@ FILTER_KEYS = ("country", "admin1", "event_type", "sub_event_type", "date_from",
                "text", "limit", "offset")
 
 
+def _filters(args: argparse.Namespace) -> Any:
+    """The event filters of `events` and `export`, countries and actors read by any of their names."""
+    from sitrep.service import with_aliases
+    from sitrep.store import EventFilter
+
+    return with_aliases(EventFilter(**{k: getattr(args, k) for k in FILTER_KEYS}))
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     """Write the merged events matching the filters in one export format."""
     from sitrep import export
-    from sitrep.store import EventFilter
 
     if args.format == "parquet" and args.output is None:
         print("sitrep: error: parquet is binary: give a file with -o", file=sys.stderr)
         return 2
     with _open_store(args) as store:
-        found = store.events(EventFilter(**{k: getattr(args, k) for k in FILTER_KEYS}))
+        found = store.events(_filters(args))
     if args.output is None:
         export.write_events(found, args.format, sys.stdout)
     elif args.format == "parquet":
@@ -420,9 +427,8 @@ def cmd_events(args: argparse.Namespace) -> int:
     import json
 
     from sitrep import export
-    from sitrep.store import EventFilter
 
-    filters = EventFilter(**{k: getattr(args, k) for k in FILTER_KEYS})
+    filters = _filters(args)
     with _open_store(args) as store:
         if args.format == "json":
             json.dump([export.event_dict(e) for e in store.events(filters)], sys.stdout, ensure_ascii=False, indent=2)

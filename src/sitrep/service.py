@@ -11,15 +11,18 @@ and save the merged events with their tolls. The merged events are therefore alw
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, Literal
 
 from sitrep import __version__, geo, merge, syndication
 from sitrep.ingest import content_id
 from sitrep.model import Document, InputError, Report, Result
-from sitrep.store import Store
+from sitrep.actors import ActorBook
+from sitrep.store import EventFilter, Store
 
 Outcome = Literal["stored", "updated", "unchanged", "skipped", "failed"]
 
@@ -32,6 +35,26 @@ class IngestOutcome:
     document_id: str | None
     outcome: Outcome
     problem: str | None = None  # why it failed or was skipped
+
+
+def with_aliases(f: EventFilter) -> EventFilter:
+    """The filter with the names people write read as the store keeps them, through the tables the extractor uses:
+    a country by any of the gazetteer's names or codes ('DRC' -> CD), an actor by any alias of the actor book
+    ('al-Shabab' -> 'Al Shabaab'). What the tables do not know is kept as written."""
+    countries = [*f.values("country"), *(found[0] for c in f.values("country") if (found := _gazetteer().country(c)))]
+    actors = [*f.values("actor"), *(m.actor.name for a in f.values("actor") for m in _actor_book().find(a)
+                                    if m.end - m.start >= len(a.strip()) - 2)]  # the alias is the whole value
+    return dataclasses.replace(f, country=tuple(dict.fromkeys(countries)), actor=tuple(dict.fromkeys(actors)))
+
+
+@cache
+def _gazetteer() -> geo.Gazetteer:
+    return geo.Gazetteer.open()
+
+
+@cache
+def _actor_book() -> ActorBook:
+    return ActorBook.load()
 
 
 def current_version() -> str:

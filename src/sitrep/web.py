@@ -38,7 +38,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sitrep import __version__, export
 from sitrep.model import EVENT_TYPES, MAX_COUNT, InputError
-from sitrep.service import ingest_documents
+from sitrep.service import ingest_documents, with_aliases
 from sitrep.store import EVENT_SORTS, TALLY_KEYS, EventFilter, Store, StoreError
 
 log = logging.getLogger("sitrep.web")
@@ -75,18 +75,26 @@ def event_filter(
     sub_event_type: Annotated[str | None, Query(alias="sub-type", description="ACLED sub-event type")] = None,
     date_from: Annotated[dt.date | None, Query(alias="from", description="first day (YYYY-MM-DD)")] = None,
     date_to: Annotated[dt.date | None, Query(alias="to", description="last day (YYYY-MM-DD)")] = None,
-    actor: Annotated[str | None, Query(description="part of an actor's name")] = None,
+    actor: Annotated[list[str] | None, Query(description="an actor's name, alias or part of its name; repeat for "
+                                                         "any of several")] = None,
     min_fatalities: Annotated[int | None, Query(alias="min-fatalities", ge=0, le=MAX_COUNT,
                                                 description="at least this conservative toll")] = None,
-    text: Annotated[str | None, Query(description="words in a report's evidence sentences")] = None,
+    text: Annotated[str | None, Query(description='words all present in a report\'s evidence sentences, "quoted '
+                                                   'phrases", OR between alternatives, -word for what must not be '
+                                                   'there')] = None,
 ) -> EventFilter:
     """The filters of `sitrep events`, with the same names."""
     return EventFilter(country=tuple(country or ()), admin1=admin1 or None, event_type=tuple(event_type or ()),
                        sub_event_type=sub_event_type or None, date_from=date_from, date_to=date_to,
-                       actor=actor or None, min_fatalities=min_fatalities, text=text or None)
+                       actor=tuple(actor or ()), min_fatalities=min_fatalities, text=text or None)
 
 
-Filters = Annotated[EventFilter, Depends(event_filter)]
+def named_filter(f: Annotated[EventFilter, Depends(event_filter)]) -> EventFilter:
+    """The filters with countries and actors read by any of their names (`service.with_aliases`)."""
+    return with_aliases(f)
+
+
+Filters = Annotated[EventFilter, Depends(named_filter)]
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE, description="at most this many items")]
 Offset = Annotated[int, Query(ge=0, le=MAX_COUNT, description="skip this many items first")]
 

@@ -40,12 +40,19 @@ class EventFilter:
     sub_event_type: str | None = None
     date_from: dt.date | None = None
     date_to: dt.date | None = None
-    actor: str | None = None  # substring of actor1 or actor2 of the event or of any of its reports
+    actor: str | tuple[str, ...] | None = None  # substring of actor1 or actor2 of the event or of any of its reports
     min_fatalities: int | None = None
     text: str | None = None  # substring of any report's evidence
     limit: int | None = None
     offset: int = 0
     sort: str = "date"  # one of EVENT_SORTS; a leading '-' sorts descending
+
+    def values(self, name: str) -> list[str]:
+        """The values of a filter field that takes one or several (country, event type, actor); none when unset."""
+        value = getattr(self, name)
+        if isinstance(value, str):
+            return [value] if value else []
+        return [v for v in value or () if v]
 
 
 @dataclass(frozen=True)
@@ -268,7 +275,7 @@ class Reads(Connection):
         """The WHERE clause (over events `e` left-joined to places `p`) and parameters of a filter."""
         where: list[str] = ["1 = 1"]
         params: list[Any] = []
-        countries = _values(f.country)
+        countries = f.values("country")
         if countries:
             where.append("(" + " OR ".join(["LOWER(p.country) = LOWER(?) OR LOWER(p.iso2) = LOWER(?)"] * len(countries))
                          + ")")
@@ -276,8 +283,8 @@ class Reads(Connection):
         if f.admin1:
             where.append("LOWER(p.admin1) = LOWER(?)")
             params.append(f.admin1)
-        for column, value in (("e.event_type", f.event_type), ("e.sub_event_type", f.sub_event_type)):
-            values = _values(value)
+        for column, field in (("e.event_type", "event_type"), ("e.sub_event_type", "sub_event_type")):
+            values = f.values(field)
             if values:
                 where.append("(" + " OR ".join([f"LOWER({column}) = LOWER(?)"] * len(values)) + ")")
                 params += values
@@ -290,18 +297,20 @@ class Reads(Connection):
         if f.min_fatalities is not None:
             where.append("e.fatalities >= ?")
             params.append(f.min_fatalities)
-        if f.actor:
-            like = _like(f.actor)
-            where.append(
-                "(LOWER(e.actor1) LIKE ? ESCAPE '\\' OR LOWER(e.actor2) LIKE ? ESCAPE '\\' OR EXISTS (SELECT 1 FROM "
-                "event_reports er JOIN reports r ON r.id = er.report_id WHERE er.event_id = e.id AND "
-                "(LOWER(r.actor1) LIKE ? ESCAPE '\\' OR LOWER(r.actor2) LIKE ? ESCAPE '\\')))")
-            params += [like] * 4
-        if f.text:
-            where.append(
-                "EXISTS (SELECT 1 FROM event_reports er JOIN evidence v ON v.report_id = er.report_id "
-                "WHERE er.event_id = e.id AND LOWER(v.sentence) LIKE ? ESCAPE '\\')")
-            params.append(_like(f.text))
+        actors = f.values("actor")
+        if actors:
+            one = ("LOWER(e.actor1) LIKE ? ESCAPE '\\' OR LOWER(e.actor2) LIKE ? ESCAPE '\\' OR EXISTS (SELECT 1 FROM "
+                   "event_reports er JOIN reports r ON r.id = er.report_id WHERE er.event_id = e.id AND "
+                   "(LOWER(r.actor1) LIKE ? ESCAPE '\\' OR LOWER(r.actor2) LIKE ? ESCAPE '\\'))")
+            where.append("(" + " OR ".join([one] * len(actors)) + ")")
+            params += [_like(a) for a in actors for _ in range(4)]
+        # text search: every group must match (one of its words or phrases, `OR`), no `-word` may
+        for group, wanted in search_terms(f.text or ""):
+            said = ("EXISTS (SELECT 1 FROM event_reports er JOIN evidence v ON v.report_id = er.report_id "
+                    "WHERE er.event_id = e.id AND (" + " OR ".join(["LOWER(v.sentence) LIKE ? ESCAPE '\\'"] * len(group))
+                    + "))")
+            where.append(said if wanted else f"NOT {said}")
+            params += [_like(term) for term in group]
         return " AND ".join(where), params
 
     def event(self, event_id: str) -> MergedEvent | None:
@@ -463,9 +472,34 @@ def _like(text: str, prefix: bool = False) -> str:
     return escaped + "%" if prefix else f"%{escaped}%"
 
 
-def _values(value: str | tuple[str, ...] | None) -> list[str]:
-    """A filter's values: one, several or none."""
-    return [value] if isinstance(value, str) else [v for v in value or () if v]
+SEARCH_TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+
+
+def search_terms(query: str) -> list[tuple[list[str], bool]]:
+    """A text search as groups that must all match: words and "quoted phrases" (each a substring of some evidence
+    sentence, any case), alternatives joined by `OR`, `-word` or `-"phrase"` for what must not appear.
+    'shabaab "car bomb" -drill' -> [(['shabaab'], True), (['car bomb'], True), (['drill'], False)];
+    'mortar OR shelling' -> [(['mortar', 'shelling'], True)]."""
+    groups: list[tuple[list[str], bool]] = []
+    joining = False
+    for m in SEARCH_TOKEN.finditer(query):
+        if m.group(3) == "OR":  # joins two wanted terms; alone or after a '-word' it means nothing
+            joining = bool(groups) and groups[-1][1]
+            continue
+        if m.group(3) is not None:
+            negated, term = m.group(3).startswith("-") and len(m.group(3)) > 1, m.group(3)
+            term = term[1:] if negated else term
+        else:
+            negated, term = bool(m.group(1)), m.group(2)
+        term = " ".join(term.split())
+        if not term:
+            continue
+        if joining and not negated:
+            groups[-1][0].append(term)
+        else:
+            groups.append(([term], not negated))
+        joining = False
+    return groups
 
 
 def _event_order(sort: str) -> str:
