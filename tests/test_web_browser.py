@@ -275,3 +275,18 @@ def test_browser_an_actor_alias_filters_like_the_actors_own_name(visit, server):
     assert expected >= 1
     v.wait_until(f"document.querySelectorAll('#events li').length === {expected}")
     assert v.problems() == []
+
+
+def test_browser_legend_hollow_coarse_points_and_the_chosen_marker(visit, server):
+    v = visit()
+    status = api(server, "/api/status")
+    legend = v.page.locator(".legend-box").inner_text()
+    assert all(t in legend for t in status["event_types"]) and "province" in legend
+    events = api(server, "/api/events")["items"]
+    coarse = [e for e in events if e["location"] and e["location"]["precision"] in ("district", "province", "country")]
+    assert v.page.locator(".leaflet-marker-icon.ev.coarse").count() == len(coarse)
+    v.page.locator("#events li button").first.click()
+    v.wait_until("document.querySelectorAll('.leaflet-marker-icon.ev.chosen').length === 1")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    v.page.screenshot(path=str(ARTIFACTS / "web-legend-chosen.png"), full_page=True)
+    assert v.problems() == []

@@ -99,7 +99,17 @@ async function initMap() {
     interactive: false}).addTo(state.map);
   state.cluster = L.markerClusterGroup({maxClusterRadius: 40, showCoverageOnHover: false});
   state.map.addLayer(state.cluster);
+  const legend = L.control({position: "bottomleft"});
+  legend.onAdd = () => el("div", "legend-box",
+    ...(state.status ? state.status.event_types : []).map((t) => el("div", `key t-${slug(t)}`,
+      el("span", "ev swatch"), " ", t)),
+    el("div", "key", el("span", "ev swatch coarse"), " district, province or country only"),
+    el("div", "key", "size: people killed"));
+  state.legend = legend;
 }
+
+// a point that stands for a whole district, province or country is drawn hollow: it is not where it happened
+const COARSE = new Set(["district", "province", "country", "region"]);
 
 function drawMarkers(events) {
   state.cluster.clearLayers();
@@ -109,7 +119,10 @@ function drawMarkers(events) {
     const loc = e.location;
     if (!loc || loc.lat === null || loc.lon === null) continue;
     const [, px, size] = SIZES.find(([least]) => e.fatalities >= least);
-    const icon = L.divIcon({className: `ev t-${slug(e.event_type)} s-${size}`, iconSize: [px, px], html: ""});
+    const coarse = COARSE.has(loc.precision) ? " coarse" : "";
+    const selected = e.id === state.selected ? " chosen" : "";
+    const icon = L.divIcon({className: `ev t-${slug(e.event_type)} s-${size}${coarse}${selected}`, iconSize: [px, px],
+      html: ""});
     const marker = L.marker([loc.lat, loc.lon], {icon, title: `${e.date || "?"} ${e.event_type}: ${place(loc)}`,
       alt: e.id});
     marker.on("click", () => selectEvent(e.id));
@@ -255,6 +268,12 @@ async function selectEvent(id) {
   writeUrl();
   const panel = document.getElementById("panel");
   for (const li of document.querySelectorAll("#events li")) li.classList.toggle("selected", li.dataset.id === id);
+  for (const [key, marker] of state.markers) {
+    const icon = marker.getElement && marker.getElement();
+    if (icon) icon.classList.toggle("chosen", key === id);
+  }
+  const marker = state.markers.get(id);
+  if (marker) state.cluster.zoomToShowLayer(marker, () => marker.getElement()?.classList.add("chosen"));
   let e;
   try {
     e = await api("/api/events/" + id.split("/").map(encodeURIComponent).join("/"));
@@ -364,6 +383,7 @@ async function start() {
   document.getElementById("ingest-form").addEventListener("submit", ingest);
   await initMap();
   await loadChoices();
+  state.legend.addTo(state.map);  // the event types come with the status
   await refresh();
   if (state.selected) await selectEvent(state.selected);
   document.body.dataset.ready = "yes";
