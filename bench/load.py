@@ -3,7 +3,7 @@
 Builds a SQLite store of synthetic merged events (hand-made records through `Store.add`, no NLP, so the
 store's size is chosen, not waited for), starts `sitrep serve` on it in a subprocess (or targets --url),
 then sends a mix of requests with bounded concurrency: event lists with the filters of `sitrep events`,
-single events, aggregates per day / country / type, actors and places. Prints latency percentiles,
+single events, aggregates per day / country / type, actors, places and exports of a filter. Prints latency percentiles,
 requests per second and the error count (any non-2xx answer or failed connection).
 
     .venv/bin/python bench/load.py [--requests 10000] [--concurrency 16] [--events 1000] [--url URL]
@@ -89,6 +89,7 @@ def requests_mix(event_ids: list[str], n: int, seed: int = 11) -> list[tuple[str
         lambda: ("/api/aggregates", {"by": "day", "country": "Somalia"}),
         lambda: ("/api/actors", {}),
         lambda: ("/api/places", {"country": "SY"}),
+        lambda: ("/api/export", {"format": rng.choice(["geojson", "acled-csv"]), "country": "SO", "limit": 100}),
     ]
     return [rng.choice(makers)() for _ in range(n)]
 

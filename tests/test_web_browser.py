@@ -290,3 +290,18 @@ def test_browser_legend_hollow_coarse_points_and_the_chosen_marker(visit, server
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     v.page.screenshot(path=str(ARTIFACTS / "web-legend-chosen.png"), full_page=True)
     assert v.problems() == []
+
+
+def test_browser_panel_has_one_toll_row_per_claimant(visit, server):
+    v = visit()
+    for event in api(server, "/api/events")["items"]:
+        full = api(server, f"/api/events/{event['id']}")
+        claims = [c for r in full["reports"] for c in r["event"]["claims"]
+                  if c["kind"] == "killed" and not c["superseded"] and not c["aggregate"] and c["part_of"] is None]
+        who = {c["claimant_canonical"] or c["claimant"] or "unattributed" for c in claims}
+        v.page.locator("#events li", has=v.page.locator(f"text={event['date']}")).first.locator("button").click()
+        v.wait_until(f"document.getElementById('panel').dataset.event === {json.dumps(event['id'])}")
+        rows = v.page.locator("#panel table.tolls tr:not(.totals) td:first-child").all_inner_texts()
+        assert sorted(rows) == sorted(who), event["id"]
+    v.page.screenshot(path=str(ARTIFACTS / "web-toll-rows.png"), full_page=True)
+    assert v.problems() == []

@@ -233,22 +233,57 @@ function highlighted(text, claims) {
   return out;
 }
 
-/** Killed claims that count (no breakdowns, nothing superseded, no totals over many incidents), side by side by claimant. */
+/** Who a count counts: its subject, with "people" and the like standing for everyone. */
+const countedGroup = (c) => (!c.subject || /^(people|persons|individuals|victims|others|dead|bodies)$/i.test(c.subject)
+  ? "all" : c.subject.toLowerCase());
+
+/** The killed tolls, one row per claimant (its canonical name): figures for different groups add ("20 soldiers +
+ * 13 militants"), breakdowns sit under their total, a claimant who counts the same people as another with a
+ * different figure is a conflict, and totals over many incidents are listed apart, never added. */
 function tollTable(event) {
-  const rows = [];
+  const byClaimant = new Map();
+  const totals = [];
   for (const r of event.reports) {
-    for (const c of r.event.claims) {
-      if (c.kind === "killed" && c.part_of === null && !c.superseded && !c.aggregate) rows.push({c, source: r.source});
+    const claims = r.event.claims;
+    claims.forEach((c) => {
+      if (c.kind !== "killed" || c.superseded) return;
+      if (c.aggregate) { totals.push(c); return; }
+      if (c.part_of !== null) return;  // shown under its total
+      const who = c.claimant_canonical || c.claimant || "unattributed";
+      if (!byClaimant.has(who)) byClaimant.set(who, {figures: [], sources: new Set()});
+      const row = byClaimant.get(who);
+      if (!row.figures.some((f) => f.c.count === c.count && countedGroup(f.c) === countedGroup(c))) {
+        row.figures.push({c, parts: claims.filter((p) => p.part_of === claims.indexOf(c) && !p.superseded)});
+      }
+      if (r.source) row.sources.add(r.source);
+    });
+  }
+  if (!byClaimant.size && !totals.length) return null;
+  // the same people counted differently by two claimants ("people" counts everyone, so any group too)
+  const counted = [...byClaimant].flatMap(([who, row]) => row.figures.map(({c}) => [who, countedGroup(c), c.count]));
+  const conflicting = new Set();
+  for (const [who, group, count] of counted) {
+    for (const [other, otherGroup, otherCount] of counted) {
+      const same = group === otherGroup || group === "all" || otherGroup === "all";
+      if (other !== who && same && count !== otherCount) conflicting.add(who).add(other);
     }
   }
-  if (!rows.length) return null;
-  const conflict = new Set(rows.map(({c}) => c.count)).size > 1;
-  const table = el("table", conflict ? "tolls conflict" : "tolls",
-    el("caption", "", conflict ? "Conflicting tolls" : "Tolls"),
-    el("tr", "", el("th", "", "killed"), el("th", "", "who"), el("th", "", "according to"), el("th", "", "source")));
-  for (const {c, source} of rows) {
-    table.append(el("tr", "", el("td", "num", c.as_written), el("td", "", c.subject || ""),
-      el("td", "", c.claimant || "unattributed"), el("td", "", source || "")));
+  const table = el("table", conflicting.size ? "tolls conflict" : "tolls",
+    el("caption", "", conflicting.size ? "Conflicting tolls" : "Tolls"),
+    el("tr", "", el("th", "", "according to"), el("th", "", "killed"), el("th", "", "source")));
+  for (const [who, row] of byClaimant) {
+    const figures = el("td", "num");
+    row.figures.forEach(({c, parts}, i) => {
+      if (i) figures.append(" + ");  // different groups of one claimant add
+      figures.append(el("span", "figure", c.as_written));
+      if (parts.length) figures.append(el("div", "parts", "of whom ", parts.map((p) => p.as_written).join(", ")));
+    });
+    table.append(el("tr", conflicting.has(who) ? "disputed" : "", el("td", "", who), figures,
+      el("td", "", [...row.sources].join(", "))));
+  }
+  if (totals.length) {
+    table.append(el("tr", "totals", el("td", "", "totals over many incidents (not added)"),
+      el("td", "", totals.map((c) => `${c.as_written} (${c.claimant || "unattributed"})`).join("; ")), el("td", "")));
   }
   return table;
 }
@@ -301,6 +336,7 @@ async function selectEvent(id) {
     el("h3", "", "Claims in their articles"),
     ...e.articles.map((a) => articleBlock(a, claimsOf(a.document_id, a.index)))].filter(Boolean));
   panel.hidden = false;
+  panel.dataset.event = id;  // which event the panel shows, once drawn
   panel.scrollIntoView({block: "nearest"});
 }
 
