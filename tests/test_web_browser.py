@@ -201,6 +201,15 @@ def test_browser_timeline_brush_filters_the_list(visit, server):
     v.wait_until(f"document.getElementById('count').textContent.startsWith('{expected} event')")
     assert 0 < expected < total and v.page.locator("#events li").count() == expected
     assert v.page.locator(".leaflet-marker-icon").count() <= expected
+    # the brushed range is now the timeline's whole width (zoomed in); the button zooms back out
+    ticks = v.page.locator("#bars text.tick").all_text_contents()
+    assert query["from"][0].startswith(ticks[0]) and query["to"][0].startswith(ticks[-1])
+    v.page.screenshot(path=str(ARTIFACTS / "web-timeline-zoomed.png"), full_page=True)
+    v.page.click("#unbrush")
+    v.wait_until(f"document.getElementById('count').textContent.startsWith('{total} event')")
+    days = [t["key"] for t in api(server, "/api/aggregates", by="day")["items"] if t["key"]]
+    ticks = v.page.locator("#bars text.tick").all_text_contents()
+    assert days[0].startswith(ticks[0]) and days[-1].startswith(ticks[-1]) and len(ticks) >= 3
 
 
 def test_browser_ingested_markup_runs_nothing(visit, server):

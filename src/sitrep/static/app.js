@@ -163,12 +163,26 @@ const DAY = 86400000;
 const dayOf = (iso) => Date.parse(iso + "T00:00:00Z");
 const isoOf = (ms) => new Date(ms).toISOString().slice(0, 10);
 
+/** Evenly spaced dates to label an axis from first to last (days as ms): months over a long span, else days. */
+function ticks(first, last, count) {
+  const span = last - first, out = [];
+  for (let i = 0; i <= count; i++) {
+    const at = first + Math.round((span * i) / count / DAY) * DAY;
+    out.push([at, span > 180 * DAY ? isoOf(at).slice(0, 7) : isoOf(at)]);
+  }
+  return out;
+}
+
 function drawTimeline(tally) {
   const chart = document.getElementById("bars");
-  const days = tally.items.filter((t) => t.key);
+  // a brushed range zooms the timeline to it; "All dates" zooms back out
+  const all = tally.items.filter((t) => t.key);
+  const first = state.filters.from ? dayOf(state.filters.from) : all.length ? dayOf(all[0].key) : null;
+  const last = state.filters.to ? dayOf(state.filters.to) : all.length ? dayOf(all[all.length - 1].key) : null;
+  const days = all.filter((t) => dayOf(t.key) >= first && dayOf(t.key) <= last);
   chart.replaceChildren();
+  document.getElementById("unbrush").disabled = !state.filters.from && !state.filters.to;
   if (!days.length) return;
-  const first = dayOf(days[0].key), last = dayOf(days[days.length - 1].key);
   const n = Math.round((last - first) / DAY) + 1;
   const width = chart.clientWidth || 800, height = 90, mid = 58;
   const step = width / n;
@@ -182,20 +196,16 @@ function drawTimeline(tally) {
     bar.firstChild.textContent = `${t.key}: ${t.events} event(s), ${t.fatalities} killed`;
     chart.append(bar, svg("rect", {x, y: mid + 2, width: w, height: f, class: "bar-fatalities"}));
   }
-  chart.append(svg("text", {x: 2, y: height - 2, class: "axis"}), svg("text", {x: width - 2, y: height - 2,
-    class: "axis end"}));
-  chart.children[chart.children.length - 2].textContent = isoOf(first);
-  chart.lastChild.textContent = isoOf(last);
+  for (const [at, label] of ticks(first, last, Math.max(1, Math.min(6, n - 1)))) {
+    const x = Math.min(width - 1, ((at - first) / DAY) * step);
+    const end = x > width * 0.9 ? " end" : x < width * 0.1 ? "" : " mid";
+    const text = svg("text", {x: end === " end" ? width - 2 : x + 2, y: height - 2, class: "axis tick" + end});
+    text.textContent = label;
+    chart.append(svg("line", {x1: x, x2: x, y1: 0, y2: height - 12, class: "tick-line"}), text);
+  }
   const brush = svg("rect", {class: "brush", x: 0, y: 0, width: 0, height});
   chart.append(brush);
   const toDay = (px) => isoOf(first + Math.min(n - 1, Math.max(0, Math.floor(px / step))) * DAY);
-  const fromFilter = state.filters.from ? (dayOf(state.filters.from) - first) / DAY * step : null;
-  const toFilter = state.filters.to ? (dayOf(state.filters.to) - first) / DAY * step + step : null;
-  if (fromFilter !== null || toFilter !== null) {
-    const x0 = Math.max(0, fromFilter ?? 0), x1 = Math.min(width, toFilter ?? width);
-    brush.setAttribute("x", x0);
-    brush.setAttribute("width", Math.max(0, x1 - x0));
-  }
   chart.onpointerdown = (down) => {
     const box = chart.getBoundingClientRect(), scale = width / box.width;
     const start = (down.clientX - box.left) * scale;
