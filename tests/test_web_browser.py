@@ -314,3 +314,14 @@ def test_browser_panel_has_one_toll_row_per_claimant(visit, server):
         assert sorted(rows) == sorted(who), event["id"]
     v.page.screenshot(path=str(ARTIFACTS / "web-toll-rows.png"), full_page=True)
     assert v.problems() == []
+
+
+def test_browser_paste_box_recovers_when_the_server_does_not_answer(visit):
+    v = visit()
+    v.page.route("**/api/ingest*", lambda route: route.abort())  # the network drops the request
+    v.page.fill("#ingest-form textarea", "Gunmen killed three villagers near Gao on Monday, officials said.")
+    v.page.fill("#ingest-form input[name=token]", "any")
+    v.page.click("#ingest-form button[type=submit]")
+    v.wait_until("document.getElementById('ingest-status').textContent.startsWith('failed')")
+    assert "no answer" in v.page.locator("#ingest-status").inner_text()
+    assert v.page.locator("#ingest-form button[type=submit]").is_enabled()

@@ -363,9 +363,19 @@ async function ingest(event) {
   const params = new URLSearchParams({format});
   if (form.elements.published.value) params.set("published", form.elements.published.value);
   status.textContent = "extracting…";
-  const response = await fetch("/api/ingest?" + params, {method: "POST", body,
-    headers: {"Content-Type": "text/plain; charset=utf-8", Authorization: "Bearer " + form.elements.token.value}});
-  const result = await response.json();
+  const button = form.querySelector("button[type=submit]");
+  button.disabled = true;  // one request at a time; given back whatever happens
+  let response, result;
+  try {
+    response = await fetch("/api/ingest?" + params, {method: "POST", body,
+      headers: {"Content-Type": "text/plain; charset=utf-8", Authorization: "Bearer " + form.elements.token.value}});
+    result = await response.json();
+  } catch (err) {
+    status.textContent = "failed: " + (response ? `the server answered ${response.status}` : "no answer from the server");
+    return;
+  } finally {
+    button.disabled = state.status ? state.status.read_only : false;
+  }
   if (!response.ok) { status.textContent = "refused: " + result.error; return; }
   status.textContent = "stored";
   const out = document.getElementById("ingest-result");
