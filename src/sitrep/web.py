@@ -208,15 +208,17 @@ def _event_routes(app: FastAPI, stores: Stores) -> None:
                         headers={"Content-Disposition": f'attachment; filename="sitrep-events.{suffix}"'})
 
     @app.get("/api/events/{event_id:path}", summary="One merged event: reports, claims, sources, merge reasons, "
-                                                     "and the articles its claims come from")
+                                                     "and the articles its claims come from (without their text: "
+                                                     "GET /api/article has it)")
     def event(event_id: str) -> dict:
         db = stores.get()
         found = db.event(event_id)
         if found is None:
             raise HTTPException(404, f"no event '{event_id}'")
         out = export.event_dict(found)
+        # an event stays small however long its articles: their text comes one article at a time
         articles = [db.article(doc, idx) for doc, idx in _cited_articles(out)]
-        return out | {"articles": [_article(a) for a in articles if a is not None]}
+        return out | {"articles": [_article(a, with_text=False) for a in articles if a is not None]}
 
     @app.get("/api/aggregates", summary="Events and fatalities per day, country or event type, with the filters")
     def aggregates(f: Filters,

@@ -330,6 +330,15 @@ async function selectEvent(id) {
   const close = el("button", "close", "×");
   close.title = "close";
   close.addEventListener("click", () => { panel.hidden = true; state.selected = null; writeUrl(); });
+  let articles;
+  try {  // the event names its articles; their text comes one article at a time
+    articles = await Promise.all(e.articles.map((a) => api("/api/article", {document: a.document_id, index: a.index})));
+  } catch (err) {
+    panel.replaceChildren(el("p", "error", err.message));
+    panel.hidden = false;
+    return;
+  }
+  if (state.selected !== id) return;  // another event was chosen meanwhile
   const claimsOf = (doc, index) => e.reports.filter((r) => r.document_id === doc)
     .flatMap((r) => r.event.claims).filter((c) => c.article === index);
   panel.replaceChildren(...[close,
@@ -344,7 +353,7 @@ async function selectEvent(id) {
     e.reasons.length ? el("details", "", el("summary", "", "Why these reports are one event"),
       el("ul", "", ...e.reasons.map((why) => el("li", "", why)))) : null,
     el("h3", "", "Claims in their articles"),
-    ...e.articles.map((a) => articleBlock(a, claimsOf(a.document_id, a.index)))].filter(Boolean));
+    ...articles.map((a) => articleBlock(a, claimsOf(a.document_id, a.index)))].filter(Boolean));
   panel.hidden = false;
   panel.dataset.event = id;  // which event the panel shows, once drawn
   panel.scrollIntoView({block: "nearest"});
