@@ -215,6 +215,8 @@ def two_events(store):
     (EventFilter(country=("Kenya", "SO")), ["kis", "mog"]),
     (EventFilter(event_type=("Battles", "Riots")), ["mog"]),
     (EventFilter(actor=("nobody at all", "military forces")), ["kis"]),
+    (EventFilter(bbox=(44.0, 0.0, 50.0, 5.0)), ["mog"]),
+    (EventFilter(bbox=(170.0, -10.0, 45.0, 10.0)), ["kis"]),  # a box across 180°
     (EventFilter(limit=1), ["kis"]),
     (EventFilter(limit=1, offset=1), ["mog"]),
     (EventFilter(offset=1), ["mog"]),
@@ -222,6 +224,13 @@ def two_events(store):
 def test_store_events_filters(two_events, filters, expected):
     found = two_events.events(filters)
     assert [e.reports[0].document_id for e in found] == expected
+
+
+def test_store_map_cells_count_events_per_type(two_events):
+    (cell,) = two_events.map_cells(EventFilter(), 100.0)
+    assert cell.events == 2 and cell.types == {"Explosions/Remote violence": 1, "Battles": 1}
+    assert cell.fatalities == 27 and -0.4 < cell.lat < 2.1 and 42.5 < cell.lon < 45.4
+    assert sum(c.events for c in two_events.map_cells(EventFilter(), 1.0)) == 2
 
 
 def test_store_event_by_id_or_prefix(two_events):

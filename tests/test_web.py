@@ -405,3 +405,25 @@ def test_web_filters_know_the_names_people_write(client):
     assert ids(by_alias) == ids(by_part) and by_alias["total"] >= 1
     phrase = client.get("/api/events", params={"text": '"palmyra" -nonexistentword'}).json()
     assert phrase["total"] == client.get("/api/events", params={"text": "palmyra"}).json()["total"] == 1
+
+
+def test_web_bbox_keeps_the_events_placed_inside(client):
+    everything = client.get("/api/events").json()["items"]
+    inside = client.get("/api/events", params={"bbox": "30,-5,50,15"}).json()["items"]  # the Horn and Kenya
+    expected = [e["id"] for e in everything if e["location"] and e["location"]["lat"] is not None
+                and -5 <= e["location"]["lat"] <= 15 and 30 <= e["location"]["lon"] <= 50]
+    assert ids({"items": inside}) == expected and 0 < len(expected) < len(everything)
+    for bad in ("1,2,3", "10,20,0,0", "a,b,c,d", "0,0,200,10"):
+        assert client.get("/api/events", params={"bbox": bad}).status_code == 422
+
+
+def test_web_map_sends_points_or_cells_that_count_every_placed_event(client, monkeypatch):
+    import sitrep.web
+
+    points = client.get("/api/map").json()
+    placed = [e for e in client.get("/api/events").json()["items"] if e["location"] and e["location"]["lat"] is not None]
+    assert {e["id"] for e in points["points"]} == {e["id"] for e in placed} and points["events"] == len(placed)
+    monkeypatch.setattr(sitrep.web, "MAP_POINTS", 1)
+    cells = client.get("/api/map", params={"bbox": "-20,-35,60,40"}).json()
+    assert "points" not in cells and sum(c["events"] for c in cells["clusters"]) == cells["events"] == len(placed)
+    assert all(sum(c["types"].values()) == c["events"] for c in cells["clusters"])

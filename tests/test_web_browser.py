@@ -325,3 +325,53 @@ def test_browser_paste_box_recovers_when_the_server_does_not_answer(visit):
     v.wait_until("document.getElementById('ingest-status').textContent.startsWith('failed')")
     assert "no answer" in v.page.locator("#ingest-status").inner_text()
     assert v.page.locator("#ingest-form button[type=submit]").is_enabled()
+
+
+@pytest.fixture(scope="module")
+def crowded_server(tmp_path_factory):
+    """The app over a store of 130 synthetic events (more than a page of the list), read-only."""
+    import sys
+
+    import uvicorn
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from load import fill  # the load benchmark's synthetic store: records made by hand, no NLP
+
+    path = tmp_path_factory.mktemp("crowded") / "crowded.db"
+    fill(str(path), 130)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    uv = uvicorn.Server(uvicorn.Config(create_app(str(path)), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=uv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not uv.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    uv.should_exit = True
+    thread.join(10)
+
+
+def test_browser_lists_a_page_of_the_newest_and_then_the_next(browser, crowded_server, monkeypatch):
+    import sitrep.web
+
+    total = api(crowded_server, "/api/events")["total"]
+    v = Visit(browser, crowded_server + "/")
+    try:
+        assert total > 100 and v.page.locator("#events li:not(.more)").count() == 100
+        assert v.page.locator("#count").inner_text() == f"{total} events (newest 100)"
+        dates = v.page.locator("#events li .date").all_inner_texts()
+        assert dates == sorted(dates, reverse=True)
+        v.page.locator("#events li.more button").click()
+        v.wait_until(f"document.querySelectorAll('#events li:not(.more)').length === {total}")
+        # above the map's limit the server sends cells: their counts add up to every placed event
+        monkeypatch.setattr(sitrep.web, "MAP_POINTS", 40)
+        v.page.reload()
+        v.wait_until("document.body.dataset.ready === 'yes'")
+        cells = v.page.locator(".leaflet-marker-icon.ev.cell").all_text_contents()
+        assert cells and sum(map(int, cells)) == total
+        v.page.screenshot(path=str(ARTIFACTS / "web-cells.png"), full_page=True)
+        assert v.problems() == []
+    finally:
+        v.context.close()

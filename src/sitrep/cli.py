@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from sitrep import __version__
-from sitrep.model import MAX_COUNT
+from sitrep.model import MAX_COUNT, bbox_of
 
 
 def _count(least: int) -> Callable[[str], int]:
@@ -31,6 +31,14 @@ def _count(least: int) -> Callable[[str], int]:
 
     return parse
 
+
+
+def _bbox(value: str) -> tuple[float, float, float, float]:
+    """An argparse type: west,south,east,north in degrees."""
+    try:
+        return bbox_of(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{exc}: {value!r}") from None
 
 
 def _date(value: str) -> dt.date:
@@ -89,6 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
     evs.add_argument("--actor", help="an actor's name, alias (al-Shabab) or part of its name")
     evs.add_argument("--min-fatalities", type=_count(0), help="at least this conservative toll")
     evs.add_argument("--text", help="words all present in a report's evidence sentences, \"quoted phrases\", OR, -word")
+    evs.add_argument("--bbox", type=_bbox, metavar="W,S,E,N", help="events placed inside this box (degrees)")
     evs.add_argument("--limit", type=_count(1), help="at most this many events")
     evs.add_argument("--offset", type=_count(0), default=0, help="skip this many events first")
     evs.add_argument("--format", choices=("table", "csv", "json"), default="table", help="table (default), csv or json")
@@ -372,7 +381,7 @@ def _ingest_summary(progress: Progress, store: Any) -> None:
 
 
 FILTER_KEYS = ("country", "admin1", "event_type", "sub_event_type", "date_from", "date_to", "actor", "min_fatalities",
-               "text", "limit", "offset")
+               "text", "bbox", "limit", "offset")
 
 
 def _filters(args: argparse.Namespace) -> Any:

@@ -30,6 +30,18 @@ ACTOR_TYPES = (
 )
 
 MAX_COUNT = 1_000_000_000  # the largest offset, limit or toll a filter may give (a database integer holds it)
+
+
+def bbox_of(text: str) -> tuple[float, float, float, float]:
+    """A box 'west,south,east,north' in degrees (west > east crosses 180°); ValueError saying what is wrong."""
+    try:
+        west, south, east, north = (float(x) for x in text.split(","))
+    except ValueError:
+        raise ValueError("a box is four numbers west,south,east,north in degrees") from None
+    if not (-180 <= west <= 180 and -180 <= east <= 180 and -90 <= south <= north <= 90):
+        raise ValueError("a box has longitudes within -180..180, latitudes within -90..90 and south <= north")
+    return west, south, east, north
+
 EVENT_TYPES = {
     "Battles": ("Armed clash", "Government regains territory", "Non-state actor overtakes territory"),
     "Explosions/Remote violence": (

@@ -37,7 +37,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sitrep import __version__, export
-from sitrep.model import EVENT_TYPES, MAX_COUNT, InputError
+from sitrep.model import EVENT_TYPES, MAX_COUNT, InputError, bbox_of
 from sitrep.service import ingest_documents, with_aliases
 from sitrep.store import EVENT_SORTS, TALLY_KEYS, EventFilter, Store, StoreError
 
@@ -47,6 +47,8 @@ STATIC = Path(__file__).parent / "static"
 DEFAULT_MAX_BODY = 2_000_000  # bytes a request body may have
 MAX_PAGE = 1000  # events, articles, actors or places one request may list
 MAX_EXPORT = 100_000  # events one export may hold
+MAP_POINTS = 2000  # events the map is sent one by one; above, the server groups them in cells
+MAP_CELLS = 40  # cells across the map's box when it groups
 EXPORT_TYPES = {"acled-csv": ("text/csv", "csv"), "csv": ("text/csv", "csv"),
                 "geojson": ("application/geo+json", "geojson"), "jsonl": ("application/x-ndjson", "jsonl")}
 SECURITY_HEADERS = {
@@ -82,11 +84,21 @@ def event_filter(
     text: Annotated[str | None, Query(description='words all present in a report\'s evidence sentences, "quoted '
                                                    'phrases", OR between alternatives, -word for what must not be '
                                                    'there')] = None,
+    bbox: Annotated[str | None, Query(description="west,south,east,north in degrees: events placed inside")] = None,
 ) -> EventFilter:
     """The filters of `sitrep events`, with the same names."""
     return EventFilter(country=tuple(country or ()), admin1=admin1 or None, event_type=tuple(event_type or ()),
                        sub_event_type=sub_event_type or None, date_from=date_from, date_to=date_to,
-                       actor=tuple(actor or ()), min_fatalities=min_fatalities, text=text or None)
+                       actor=tuple(actor or ()), min_fatalities=min_fatalities, text=text or None,
+                       bbox=_bbox(bbox) if bbox else None)
+
+
+def _bbox(text: str) -> tuple[float, float, float, float]:
+    """The bbox parameter, checked (422 saying what is wrong)."""
+    try:
+        return bbox_of(text)
+    except ValueError as exc:
+        raise HTTPException(422, f"bbox: {exc}") from None
 
 
 def named_filter(f: Annotated[EventFilter, Depends(event_filter)]) -> EventFilter:
@@ -193,6 +205,20 @@ def _event_routes(app: FastAPI, stores: Stores) -> None:
         counts = db.event_counts(f)
         return _page([export.summary_dict(e) for e in found], counts.events, limit, offset) | {
             "without_point": counts.without_point, "without_date": counts.without_date}
+
+    @app.get("/api/map", summary="What the map shows of the filters inside bbox: the events themselves up to "
+                                  f"{MAP_POINTS:,}, else cells of about a fortieth of the box with counts per type")
+    def map_view(f: Filters) -> dict:
+        db = stores.get()
+        inside = db.event_counts(f)
+        placed = inside.events - inside.without_point
+        if placed <= MAP_POINTS:
+            found = db.event_summaries(dataclasses.replace(f, limit=MAP_POINTS, sort="-date"))
+            return {"events": placed, "points": [export.summary_dict(e) for e in found
+                                                 if e.location is not None and e.location.lat is not None]}
+        west, _, east, _ = f.bbox or (-180.0, -90.0, 180.0, 90.0)
+        cell = max(0.01, ((east - west) % 360 or 360) / MAP_CELLS)
+        return {"events": placed, "clusters": [dataclasses.asdict(c) for c in db.map_cells(f, cell)]}
 
     @app.get("/api/export", summary="The merged events matching the filters as a file: ACLED CSV, CSV, GeoJSON or "
                                      "JSONL, newest first")

@@ -4,6 +4,7 @@
 "use strict";
 
 const FILTERS = ["country", "type", "from", "to", "actor", "text", "min-fatalities"];
+const LIST_PAGE = 100;  // events listed at a time, newest first
 const SIZES = [[200, 34, 4], [50, 27, 3], [10, 21, 2], [1, 15, 1], [0, 11, 0]]; // [fatalities at least, px, class]
 const state = {filters: {}, selected: null, status: null, map: null, cluster: null, markers: new Map()};
 
@@ -99,6 +100,7 @@ async function initMap() {
     interactive: false}).addTo(state.map);
   state.cluster = L.markerClusterGroup({maxClusterRadius: 40, showCoverageOnHover: false});
   state.map.addLayer(state.cluster);
+  state.map.on("moveend", () => { if (!state.fitting) drawMap(false).catch(() => {}); });
   const legend = L.control({position: "bottomleft"});
   legend.onAdd = () => el("div", "legend-box",
     ...(state.status ? state.status.event_types : []).map((t) => el("div", `key t-${slug(t)}`,
@@ -111,7 +113,47 @@ async function initMap() {
 // a point that stands for a whole district, province or country is drawn hollow: it is not where it happened
 const COARSE = new Set(["district", "province", "country", "region"]);
 
-function drawMarkers(events) {
+/** The map's view, asked of the server: the events themselves when few, else cells of events per type. With `fit`
+ * the whole filter is asked and the map fits it; else only what the current view shows. */
+async function drawMap(fit) {
+  const params = filterParams();
+  const box = state.map.getBounds();
+  if (!fit && box.getEast() - box.getWest() < 360) {
+    const lon = (x) => ((((x + 180) % 360) + 360) % 360) - 180;
+    params.bbox = [lon(box.getWest()), Math.max(-90, box.getSouth()), lon(box.getEast()), Math.min(90, box.getNorth())]
+      .map((x) => x.toFixed(4)).join(",");
+  }
+  const view = await api("/api/map", params);
+  if (view.points) drawMarkers(view.points, fit); else drawCells(view.clusters, fit);
+}
+
+/** Cells of many events: a disc with their count, coloured by the type most of them have; a click zooms in. */
+function drawCells(cells, fit) {
+  if (state.cells) state.map.removeLayer(state.cells);
+  state.cluster.clearLayers();
+  state.markers.clear();
+  const layers = cells.map((c) => {
+    const main = Object.entries(c.types).sort((a, b) => b[1] - a[1])[0][0];
+    const px = Math.min(48, 18 + Math.round(Math.log2(c.events) * 4));
+    const icon = L.divIcon({className: `ev cell t-${slug(main)}`, iconSize: [px, px], html: ""});
+    icon.options.html = String(c.events);
+    const marker = L.marker([c.lat, c.lon], {icon, title: `${c.events} events, ${c.fatalities} killed`});
+    marker.on("click", () => state.map.setView([c.lat, c.lon], state.map.getZoom() + 2));
+    return marker;
+  });
+  state.map.addLayer(state.cells = L.layerGroup(layers));
+  if (fit && layers.length) fitTo(L.featureGroup(layers).getBounds());
+}
+
+/** Fit the map to a box without asking the server again for the view the fit makes. */
+function fitTo(bounds) {
+  state.fitting = true;
+  state.map.fitBounds(bounds, {maxZoom: 7, padding: [20, 20], animate: false});
+  state.fitting = false;
+}
+
+function drawMarkers(events, fit) {
+  if (state.cells) state.map.removeLayer(state.cells);
   state.cluster.clearLayers();
   state.markers.clear();
   const points = [];
@@ -130,14 +172,12 @@ function drawMarkers(events) {
     points.push(marker);
   }
   state.cluster.addLayers(points);
-  if (points.length) state.map.fitBounds(state.cluster.getBounds(), {maxZoom: 7, padding: [20, 20], animate: false});
+  if (fit && points.length) fitTo(state.cluster.getBounds());
 }
 
 // --- the list ------------------------------------------------------------------------------------
 
 function drawList(page) {
-  const shown = page.items.length < page.total ? ` (newest ${page.items.length})` : "";
-  document.getElementById("count").textContent = `${page.total} event${page.total === 1 ? "" : "s"}${shown}`;
   // what the map and the timeline cannot show is said, not dropped
   const missing = [page.without_point && `${page.without_point} without a point (not on the map)`,
     page.without_date && `${page.without_date} without a date (not on the timeline)`].filter(Boolean);
@@ -145,16 +185,35 @@ function drawList(page) {
   for (const link of document.querySelectorAll("#exports a")) {
     link.href = "/api/export?" + new URLSearchParams({...filterParams(), format: link.dataset.format});
   }
+  document.getElementById("events").replaceChildren();
+  appendList(page);
+}
+
+/** Add a page of events to the list, with a button for the next page while there is one. */
+function appendList(page) {
   const list = document.getElementById("events");
-  list.replaceChildren(...page.items.map((e) => {
+  list.querySelector("li.more")?.remove();
+  list.append(...page.items.map((e) => {
     const item = el("li", `t-${slug(e.event_type)}`,
       el("button", "pick", el("span", "date", e.date || "date unknown"), " ",
         el("strong", "", e.sub_event_type || e.event_type), " — ", place(e.location), " ",
         el("span", "toll", `† ${e.fatalities}`)));
     item.dataset.id = e.id;
+    item.classList.toggle("selected", e.id === state.selected);
     item.firstChild.addEventListener("click", () => selectEvent(e.id));
     return item;
   }));
+  const shown = page.offset + page.items.length;
+  document.getElementById("count").textContent = `${page.total} event${page.total === 1 ? "" : "s"}` +
+    (shown < page.total ? ` (newest ${shown})` : "");
+  if (shown < page.total) {
+    const more = el("button", "more-button", `Show ${Math.min(LIST_PAGE, page.total - shown)} more`);
+    more.addEventListener("click", async () => {
+      more.disabled = true;
+      appendList(await api("/api/events", {...filterParams(), limit: LIST_PAGE, offset: shown}));
+    });
+    list.append(el("li", "more", more));
+  }
 }
 
 // --- the timeline --------------------------------------------------------------------------------
@@ -424,11 +483,11 @@ async function loadChoices() {
 async function refresh() {
   try {
     const [page, tally] = await Promise.all([
-      api("/api/events", {...filterParams(), limit: 1000}),
+      api("/api/events", {...filterParams(), limit: LIST_PAGE}),
       api("/api/aggregates", {...filterParams(false), by: "day"}),
     ]);
     drawList(page);
-    drawMarkers(page.items);
+    await drawMap(true);
     drawTimeline(tally);
   } catch (err) {
     document.getElementById("count").textContent = "error: " + err.message;

@@ -22,6 +22,7 @@ from sitrep.store.read import (
     TALLY_KEYS,
     EventCounts,
     EventFilter,
+    MapCell,
     Reads,
     StoredArticle,
     StoredDocument,
@@ -31,7 +32,7 @@ from sitrep.store.write import Writes
 
 __all__ = [
     "EVENT_SORTS", "RECONNECT_TIMEOUT", "TALLY_KEYS", "EventCounts", "EventFilter", "Store", "StoreDown", "StoreError",
-    "StoreFull", "StoreLocked", "StoredArticle", "StoredDocument", "Tally", "default_url",
+    "MapCell", "StoreFull", "StoreLocked", "StoredArticle", "StoredDocument", "Tally", "default_url",
 ]  # fmt: skip
 
 

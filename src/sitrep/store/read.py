@@ -42,7 +42,8 @@ class EventFilter:
     date_to: dt.date | None = None
     actor: str | tuple[str, ...] | None = None  # substring of actor1 or actor2 of the event or of any of its reports
     min_fatalities: int | None = None
-    text: str | None = None  # substring of any report's evidence
+    text: str | None = None  # the search syntax of `search_terms` over any report's evidence
+    bbox: tuple[float, float, float, float] | None = None  # west, south, east, north (degrees); west > east wraps
     limit: int | None = None
     offset: int = 0
     sort: str = "date"  # one of EVENT_SORTS; a leading '-' sorts descending
@@ -53,6 +54,17 @@ class EventFilter:
         if isinstance(value, str):
             return [value] if value else []
         return [v for v in value or () if v]
+
+
+@dataclass(frozen=True)
+class MapCell:
+    """Events drawn together on a map: their mean point, how many, killed, and how many of each event type."""
+
+    lat: float
+    lon: float
+    events: int
+    fatalities: int
+    types: dict[str, int]
 
 
 @dataclass(frozen=True)
@@ -304,6 +316,11 @@ class Reads(Connection):
                    "(LOWER(r.actor1) LIKE ? ESCAPE '\\' OR LOWER(r.actor2) LIKE ? ESCAPE '\\'))")
             where.append("(" + " OR ".join([one] * len(actors)) + ")")
             params += [_like(a) for a in actors for _ in range(4)]
+        if f.bbox is not None:
+            west, south, east, north = f.bbox
+            where.append("p.lat BETWEEN ? AND ? AND " + ("p.lon BETWEEN ? AND ?" if west <= east
+                                                         else "(p.lon >= ? OR p.lon <= ?)"))  # across 180°
+            params += [south, north, west, east]
         # text search: every group must match (one of its words or phrases, `OR`), no `-word` may
         for group, wanted in search_terms(f.text or ""):
             said = ("EXISTS (SELECT 1 FROM event_reports er JOIN evidence v ON v.report_id = er.report_id "
@@ -375,6 +392,27 @@ class Reads(Connection):
                          "COALESCE(SUM(CASE WHEN e.date IS NULL THEN 1 ELSE 0 END), 0) AS nd "
                          "FROM events e LEFT JOIN places p ON p.id = e.place_id WHERE " + where, params)[0]
         return EventCounts(int(row["n"]), int(row["np"]), int(row["nd"]))
+
+    def map_cells(self, filters: EventFilter, cell: float) -> list[MapCell]:
+        """The events of the filters with a point, grouped in cells of `cell` degrees: how many, of which types,
+        killed, and their mean point (what a map draws when there are too many points to send one by one)."""
+        where, params = self._event_where(filters)
+        rows = self._rows(
+            "SELECT ROUND(p.lat / ?) AS cy, ROUND(p.lon / ?) AS cx, e.event_type AS t, COUNT(*) AS n, "
+            "COALESCE(SUM(e.fatalities), 0) AS f, AVG(p.lat) AS lat, AVG(p.lon) AS lon FROM events e "
+            f"JOIN places p ON p.id = e.place_id WHERE p.lat IS NOT NULL AND {where} GROUP BY 1, 2, 3",
+            [cell, cell, *params])
+        cells: dict[tuple[float, float], dict[str, Any]] = {}
+        for r in rows:
+            c = cells.setdefault((r["cy"], r["cx"]), {"n": 0, "f": 0, "lat": 0.0, "lon": 0.0, "types": {}})
+            n = int(r["n"])
+            c["n"] += n
+            c["f"] += int(r["f"])
+            c["lat"] += float(r["lat"]) * n
+            c["lon"] += float(r["lon"]) * n
+            c["types"][r["t"] or ""] = n
+        found = [MapCell(c["lat"] / c["n"], c["lon"] / c["n"], c["n"], c["f"], c["types"]) for c in cells.values()]
+        return sorted(found, key=lambda m: -m.events)
 
     def tally(self, by: str, filters: EventFilter | None = None) -> list[Tally]:
         """Events and fatalities matching the filters per day, country or event type (a key of TALLY_KEYS)."""
