@@ -8,6 +8,7 @@ import io
 import json
 import re
 import shutil
+import time
 
 import pytest
 from fastapi.testclient import TestClient
@@ -203,7 +204,16 @@ def test_web_ingest_reads_jsonl(writer):
                       for i, n in enumerate(["nine", "ten"]))
     response = c.post("/api/ingest", params={"format": "jsonl"}, content=lines,
                       headers={"Authorization": f"Bearer {TOKEN}"})
-    assert [d["id"] for d in response.json()["documents"]] == ["j0", "j1"]
+    # several documents: a background job, answered at once, with a status to follow
+    assert response.status_code == 202 and response.headers["location"] == response.json()["status_url"]
+    job = response.json()
+    deadline = time.monotonic() + 120
+    while (status := c.get(job["status_url"]).json())["state"] not in ("done", "failed"):
+        assert time.monotonic() < deadline, status
+        time.sleep(0.2)
+    assert status["state"] == "done" and status["done"] == status["total"] == 2
+    assert [d["id"] for d in status["documents"]] == ["j0", "j1"] and all(d["events"] for d in status["documents"])
+    assert c.get("/api/jobs/nosuchjob").status_code == 404
 
 
 def test_web_ingest_of_nothing_readable_is_a_400(writer):

@@ -375,3 +375,20 @@ def test_browser_lists_a_page_of_the_newest_and_then_the_next(browser, crowded_s
         assert v.problems() == []
     finally:
         v.context.close()
+
+
+def test_browser_several_documents_are_followed_as_a_background_job(visit, server):
+    v = visit()
+    lines = "\n".join(json.dumps({"id": f"job-{i}", "published": "2024-09-0" + str(i + 1), "text": (
+        f"Attack near {town}\n\nGunmen killed {n} villagers in an attack near {town} on Monday, police said.")})
+        for i, (town, n) in enumerate([("Kaduna", "four"), ("Zaria", "six")]))
+    v.page.set_input_files("#ingest-form input[type=file]",
+                           files=[{"name": "two.jsonl", "mimeType": "application/jsonl", "buffer": lines.encode()}])
+    v.page.fill("#ingest-form input[name=token]", TOKEN)
+    v.page.click("#ingest-form button[type=submit]")
+    v.wait_until("document.getElementById('ingest-status').textContent.startsWith('extracting in the background')",
+                 timeout=30)
+    v.wait_until("document.getElementById('ingest-status').textContent === 'stored'", timeout=120)
+    assert v.page.locator("#ingest-result .doc").count() == 2
+    assert all(api(server, "/api/articles", document=f"job-{i}")["total"] == 1 for i in range(2))
+    assert v.problems() == []

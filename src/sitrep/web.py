@@ -21,6 +21,7 @@ import io
 import json
 import logging
 import threading
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -47,6 +48,8 @@ STATIC = Path(__file__).parent / "static"
 DEFAULT_MAX_BODY = 2_000_000  # bytes a request body may have
 MAX_PAGE = 1000  # events, articles, actors or places one request may list
 MAX_EXPORT = 100_000  # events one export may hold
+JOB_BYTES = 100_000  # an ingest body larger than this (or of several documents) runs as a background job
+KEEP_JOBS = 100  # finished jobs remembered for their status
 MAP_POINTS = 2000  # events the map is sent one by one; above, the server groups them in cells
 MAP_CELLS = 40  # cells across the map's box when it groups
 EXPORT_TYPES = {"acled-csv": ("text/csv", "csv"), "csv": ("text/csv", "csv"),
@@ -291,16 +294,30 @@ def _ingest_route(app: FastAPI, ingesting: Ingester, token: str | None, max_body
     """POST /api/ingest: refused without the server's token, and for a body over max_body."""
 
     @app.post("/api/ingest", summary="Extract and store a text, HTML or JSONL body (Authorization: Bearer token)",
-              responses={401: {"description": "no or wrong token"}, 403: {"description": "read-only server"},
+              response_model=None,
+              responses={202: {"description": "a background job: GET its status_url"},
+                         401: {"description": "no or wrong token"}, 403: {"description": "read-only server"},
                          413: {"description": "body too large"}})
     async def ingest(request: Request, authorization: Annotated[str | None, Header()] = None,
                      format: Annotated[str, Query(pattern="^(" + "|".join(INGEST_KINDS) + ")$",
                                                   description="how to read the body")] = "auto",
                      published: Annotated[dt.date | None, Query(description="publication date for documents "
-                                                                            "that carry none")] = None) -> dict:
+                                                                            "that carry none")] = None
+                     ) -> dict | JSONResponse:
         _authorize(token, authorization)
         body = await _read_body(request, max_body)
-        return await run_in_threadpool(ingesting.run, body, INGEST_KINDS[format], published)
+        answer = await run_in_threadpool(ingesting.run, body, INGEST_KINDS[format], published)
+        if "job" in answer:  # a large body or several documents: extracted in the background
+            return JSONResponse(answer, status_code=202, headers={"Location": answer["status_url"]})
+        return answer
+
+    @app.get("/api/jobs/{job_id}", summary="A background ingest: its state, how many documents are done, and "
+                                           "each finished document's outcome and events")
+    def job(job_id: str) -> dict:
+        found = ingesting.jobs.get(job_id)
+        if found is None:
+            raise HTTPException(404, f"no job '{job_id}' (jobs are kept in memory until the server restarts)")
+        return found.to_dict()
 
 
 def _asset_routes(app: FastAPI) -> None:
@@ -332,6 +349,22 @@ def _article(stored: Any, with_text: bool = True) -> dict[str, Any]:
     return out
 
 
+@dataclass
+class Job:
+    """A background ingest: its documents' outcomes as they finish."""
+
+    id: str
+    total: int
+    state: str = "queued"  # queued | running | done | failed
+    documents: list[dict[str, Any]] = field(default_factory=list)
+    error: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The job as GET /api/jobs/{id} answers it."""
+        return {"id": self.id, "state": self.state, "total": self.total, "done": len(self.documents),
+                "documents": list(self.documents), "error": self.error}
+
+
 class Ingester:
     """Extracts and stores request bodies, one at a time, with one Extractor loaded on first use."""
 
@@ -340,6 +373,8 @@ class Ingester:
         self.factory = extractor_factory
         self.extractor: Any = None
         self.lock = threading.Lock()
+        self.jobs: dict[str, Job] = {}
+        self.lock_jobs = threading.Lock()
 
     def _extractor(self) -> Any:
         """The shared extractor (loading the models once)."""
@@ -352,24 +387,54 @@ class Ingester:
         return self.extractor
 
     def run(self, body: bytes, kind: str, published: dt.date | None) -> dict[str, Any]:
-        """Read the body as documents, extract and store them; each document's outcome and merged events."""
+        """Read the body as documents, extract and store them; each document's outcome and merged events. A body
+        over JOB_BYTES or of several documents becomes a background job: the answer names it."""
         from sitrep.ingest import decode_bytes, read_text
 
         text = decode_bytes(body)
         if isinstance(text, InputError):
             raise HTTPException(400, f"unreadable body: {text.problem}")
         items = list(read_text(text, "request", kind, published))
-        store = self.stores.get()
+        if len(body) > JOB_BYTES or len(items) > 1:
+            return self._start(items)
         with self.lock:
-            outcomes = list(ingest_documents(store, items, self._extractor))
+            outcomes = list(ingest_documents(self.stores.get(), items, self._extractor))
         if all(o.outcome == "failed" for o in outcomes):
             raise HTTPException(400, "; ".join(o.problem or "unreadable" for o in outcomes))
-        documents = []
-        for o in outcomes:
-            ids = store.document_events(o.document_id) if o.document_id else []
-            documents.append({"id": o.document_id, "origin": o.origin, "outcome": o.outcome, "problem": o.problem,
-                              "events": [export.summary_dict(e) for e in store.event_summaries_of(ids)]})
-        return {"documents": documents}
+        return {"documents": [self._outcome(o) for o in outcomes]}
+
+    def _outcome(self, o: Any) -> dict[str, Any]:
+        """One document's outcome with its merged events, as the answer shows it."""
+        store = self.stores.get()
+        ids = store.document_events(o.document_id) if o.document_id else []
+        return {"id": o.document_id, "origin": o.origin, "outcome": o.outcome, "problem": o.problem,
+                "events": [export.summary_dict(e) for e in store.event_summaries_of(ids)]}
+
+    def _start(self, items: list[Any]) -> dict[str, Any]:
+        """Run the documents in a thread of their own; the job's id and where to ask how it goes."""
+        job = Job(uuid.uuid4().hex[:12], len(items))
+        with self.lock_jobs:
+            self.jobs[job.id] = job
+            while len(self.jobs) > KEEP_JOBS:  # the oldest finished jobs are forgotten first
+                done = next((k for k, j in self.jobs.items() if j.state in ("done", "failed")), None)
+                if done is None:
+                    break
+                del self.jobs[done]
+        threading.Thread(target=self._work, args=(job, items), daemon=True, name=f"ingest-{job.id}").start()
+        return {"job": job.id, "status_url": f"/api/jobs/{job.id}", "total": job.total}
+
+    def _work(self, job: Job, items: list[Any]) -> None:
+        """Extract and store a job's documents one at a time, recording each outcome; never raises."""
+        job.state = "running"
+        try:
+            for item in items:
+                with self.lock:
+                    (outcome,) = ingest_documents(self.stores.get(), [item], self._extractor)
+                job.documents.append(self._outcome(outcome))
+            job.state = "done"
+        except Exception as exc:  # noqa: BLE001 - a job must end with a state, whatever went wrong
+            log.exception("ingest job %s failed", job.id)
+            job.state, job.error = "failed", f"{type(exc).__name__}: the job stopped (logged on the server)"
 
 
 # --- safety: parameters, token, body size, headers, errors ---------------------------------------------

@@ -445,6 +445,22 @@ async function ingest(event) {
     button.disabled = state.status ? state.status.read_only : false;
   }
   if (!response.ok) { status.textContent = "refused: " + result.error; return; }
+  if (response.status === 202) {  // a large body or several documents: follow the background job
+    button.disabled = true;
+    try {
+      do {
+        status.textContent = `extracting in the background… ${result.done ?? 0} of ${result.total} document(s)`;
+        await new Promise((done) => setTimeout(done, 1000));
+        result = await api(result.status_url || `/api/jobs/${result.id}`);
+      } while (result.state === "queued" || result.state === "running");
+    } catch (err) {
+      status.textContent = "lost track of the job: " + err.message;
+      return;
+    } finally {
+      button.disabled = state.status ? state.status.read_only : false;
+    }
+    if (result.state === "failed") { status.textContent = "failed: " + result.error; return; }
+  }
   status.textContent = "stored";
   const out = document.getElementById("ingest-result");
   out.replaceChildren(...result.documents.map((d) => el("div", "doc",
