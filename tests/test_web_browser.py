@@ -138,11 +138,15 @@ def api(server: str, path: str, **params) -> dict:
 
 def test_browser_page_loads_offline_with_markers_and_map(visit, server):
     v = visit()
-    markers = v.page.locator(".leaflet-marker-icon")
+    markers = v.page.locator(".leaflet-marker-icon.ev")
     assert markers.count() >= 3 and v.page.locator(".ev").count() >= 1
     assert v.page.locator(".leaflet-overlay-pane path").count() > 100  # Natural Earth's countries
     assert v.page.locator("#bars rect.bar-events").count() >= 4
     assert v.page.locator("#count").inner_text() == f"{api(server, '/api/events')['total']} events"
+    # the vendored 1:50m countries, named from zoom 3 on
+    v.page.evaluate("state.map.setView([5, 20], 4, {animate: false})")
+    v.wait_until("document.querySelectorAll('.country-name').length > 20")
+    assert {"Nigeria", "Somalia", "Kenya"} <= set(v.page.locator(".country-name").all_inner_texts())
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     v.page.screenshot(path=str(ARTIFACTS / "web-page.png"), full_page=True)
     assert v.foreign_requests() == [] and len(v.requests) >= 8
@@ -200,7 +204,7 @@ def test_browser_timeline_brush_filters_the_list(visit, server):
     expected = api(server, "/api/events", **{"from": query["from"][0], "to": query["to"][0]})["total"]
     v.wait_until(f"document.getElementById('count').textContent.startsWith('{expected} event')")
     assert 0 < expected < total and v.page.locator("#events li").count() == expected
-    assert v.page.locator(".leaflet-marker-icon").count() <= expected
+    assert v.page.locator(".leaflet-marker-icon.ev").count() <= expected
     # the brushed range is now the timeline's whole width (zoomed in); the button zooms back out
     ticks = v.page.locator("#bars text.tick").all_text_contents()
     assert query["from"][0].startswith(ticks[0]) and query["to"][0].startswith(ticks[-1])

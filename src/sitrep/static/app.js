@@ -95,9 +95,20 @@ function setFilters(changes) {
 async function initMap() {
   state.map = L.map("map", {worldCopyJump: true, minZoom: 1, maxZoom: 12}).setView([20, 20], 2);
   state.map.attributionControl.addAttribution("Natural Earth");
-  const shapes = await api("/api/basemap.geojson");
+  // Natural Earth's 1:50m countries, vendored with the page (static/basemap/README.md), with their names as labels
+  const topo = await (await fetch("/static/basemap/countries-50m.json")).json();
+  const shapes = topojson.feature(topo, topo.objects.countries);
   L.geoJSON(shapes, {style: {color: "#8a8f98", weight: 0.6, fillColor: "#eceae4", fillOpacity: 1},
     interactive: false}).addTo(state.map);
+  state.labels = L.layerGroup(shapes.features.filter((f) => f.geometry).map((f) => L.marker(labelPoint(f), {
+    interactive: false, keyboard: false,
+    icon: L.divIcon({className: "country-label", html: "", iconSize: null})}).bindTooltip(f.properties.name, {
+    permanent: true, direction: "center", className: "country-name", interactive: false})));
+  const showLabels = () => {
+    if (state.map.getZoom() >= 3) state.labels.addTo(state.map); else state.labels.remove();
+  };
+  state.map.on("zoomend", showLabels);
+  showLabels();
   state.cluster = L.markerClusterGroup({maxClusterRadius: 40, showCoverageOnHover: false});
   state.map.addLayer(state.cluster);
   state.map.on("moveend", () => { if (!state.fitting) drawMap(false).catch(() => {}); });
@@ -108,6 +119,20 @@ async function initMap() {
     el("div", "key", el("span", "ev swatch coarse"), " district, province or country only"),
     el("div", "key", "size: people killed"));
   state.legend = legend;
+}
+
+/** Where a country's name goes: the middle of its largest ring's box (Alaska is not where "United States" goes). */
+function labelPoint(feature) {
+  const polygons = feature.geometry.type === "Polygon" ? [feature.geometry.coordinates] : feature.geometry.coordinates;
+  let best = null, area = -1;
+  for (const polygon of polygons) {
+    const ring = polygon[0];
+    const lons = ring.map((p) => p[0]), lats = ring.map((p) => p[1]);
+    const box = [Math.min(...lons), Math.min(...lats), Math.max(...lons), Math.max(...lats)];
+    const size = (box[2] - box[0]) * (box[3] - box[1]);
+    if (size > area) { area = size; best = box; }
+  }
+  return [(best[1] + best[3]) / 2, (best[0] + best[2]) / 2];
 }
 
 // a point that stands for a whole district, province or country is drawn hollow: it is not where it happened
