@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from sitrep import __version__, service, tolls
 from sitrep.model import Actor, Article, Claim, DateResolution, Document, Event, Location, MergedEvent, Result
 from sitrep.service import FeedItems, ingest_documents, reprocess
-from sitrep.store import EventFilter, Store, StoreLocked
+from sitrep.store import EventCounts, EventFilter, Store, StoreLocked
 from sitrep.store.connection import PG_LOCK_KEY
 from sitrep.store.schema import MIGRATIONS
 
@@ -224,6 +224,15 @@ def two_events(store):
 def test_store_events_filters(two_events, filters, expected):
     found = two_events.events(filters)
     assert [e.reports[0].document_id for e in found] == expected
+
+
+def test_store_counts_the_events_with_no_point_or_no_date(two_events):
+    doc, result = report_result("nowhere", KISMAYO, dt.date(2018, 5, 5), [killed(3, "police")])
+    placeless = dataclasses.replace(result.events[0], location=None, date=DateResolution(None))
+    service.add(two_events, doc, dataclasses.replace(result, events=[placeless]))
+    counts = two_events.event_counts(EventFilter())
+    assert (counts.events, counts.without_point, counts.without_date) == (3, 1, 1)
+    assert two_events.event_counts(EventFilter(country="SO")) == EventCounts(2, 0, 0)
 
 
 def test_store_map_cells_count_events_per_type(two_events):

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 import socket
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
@@ -43,17 +45,14 @@ def _unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="module")
-def server(web_db, extractor, tmp_path_factory):
-    """The real app under uvicorn on a free loopback port, over a copy of the filled store, with a token."""
+@contextlib.contextmanager
+def running(app) -> Iterator[str]:
+    """The app under uvicorn on a free loopback port, in a thread, until the block ends; its address."""
     import uvicorn
 
-    path = tmp_path_factory.mktemp("browser") / "web.db"
-    shutil.copy(web_db, path)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    app = create_app(str(path), token=TOKEN, extractor_factory=lambda: extractor)
     uv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=uv.run, daemon=True)
     thread.start()
@@ -64,6 +63,15 @@ def server(web_db, extractor, tmp_path_factory):
     yield f"http://127.0.0.1:{port}"
     uv.should_exit = True
     thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def server(web_db, extractor, tmp_path_factory):
+    """The real app over a copy of the filled store, with a token."""
+    path = tmp_path_factory.mktemp("browser") / "web.db"
+    shutil.copy(web_db, path)
+    with running(create_app(str(path), token=TOKEN, extractor_factory=lambda: extractor)) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -336,25 +344,13 @@ def crowded_server(tmp_path_factory):
     """The app over a store of 130 synthetic events (more than a page of the list), read-only."""
     import sys
 
-    import uvicorn
-
     sys.path.insert(0, str(ROOT / "bench"))
     from load import fill  # the load benchmark's synthetic store: records made by hand, no NLP
 
     path = tmp_path_factory.mktemp("crowded") / "crowded.db"
     fill(str(path), 130)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    uv = uvicorn.Server(uvicorn.Config(create_app(str(path)), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not uv.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    uv.should_exit = True
-    thread.join(10)
+    with running(create_app(str(path))) as url:
+        yield url
 
 
 def test_browser_lists_a_page_of_the_newest_and_then_the_next(browser, crowded_server, monkeypatch):
