@@ -96,8 +96,28 @@ def test_tripoli_follows_country_context(
 
 
 def test_ambiguous_name_without_context_is_refused(gaz: Gazetteer) -> None:
-    assert gaz.resolve("Tripoli") is None
+    # several towns of like size: no reading stands out
     assert gaz.resolve("Springfield") is None
+    assert gaz.resolve("Rochester") is None
+    assert gaz.resolve("Lourdes") is None
+
+
+@pytest.mark.parametrize(("name", "iso2"), [("Athens", "GR"), ("Birmingham", "GB"), ("Dimitrovgrad", "RU")])
+def test_name_one_reading_of_which_is_far_larger_resolves_without_context(gaz: Gazetteer, name: str,
+                                                                           iso2: str) -> None:
+    loc = gaz.resolve(name)
+    assert loc is not None and loc.iso2 == iso2
+
+
+@pytest.mark.parametrize(("name", "countries", "iso2"), [("Valence", [], None), ("Nis", [], "RS"),
+                                                         ("Palmyra", ["SY"], "SY")])
+def test_a_name_is_first_the_place_it_is_the_own_name_of(gaz: Gazetteer, name: str, countries: list[str],
+                                                         iso2: str | None) -> None:
+    # "Valence" is also French for Valencia (which does not outweigh Valence, France) and "Nis" an alternate name of
+    # Nice;
+    # a context country where the name is only an alternate one still counts (Palmyra is Syria's Tadmur)
+    loc = gaz.resolve(name, countries)
+    assert (loc.iso2 if loc else None) == iso2
 
 
 @pytest.mark.parametrize("name", ["Xyzzyqqville", "Qwrtplk", "the Blorfian Heights"])
@@ -654,3 +674,52 @@ def test_a_speaker_is_no_place(gaz: Gazetteer, nlp) -> None:
     doc = nlp(text)
     ents = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
     assert places_in(gaz, text, ents, ["SO"]) == []
+
+
+@pytest.mark.parametrize(("text", "name", "hint"), [
+    # the cue after a name says what it is, whatever cue went before
+    ("Residents rallied in several districts of Amanat al Asimah governorate.", "Amanat al Asimah", "province"),
+    ("Farmers protested near Keles in the Zangiata district of Tashkent region.", "Tashkent", "province"),
+    # an abbreviated first word is part of the name
+    ("Nurses gathered at the old hospital in St. Petersburg on Monday.", "St. Petersburg", None),
+    # a code before a name is not part of it
+    ("A shopkeeper was shot in PD5 Kandahar city.", "Kandahar", "city"),
+])
+def test_mention_names_and_hints(text: str, name: str, hint: str | None) -> None:
+    found = {m.name: m.hint for m in find_place_mentions(text)}
+    assert name in found and found[name] == hint, found
+
+
+def test_an_office_named_after_a_town_names_the_town(gaz: Gazetteer, nlp) -> None:
+    text = "Hakkari Governor's office banned all protests in the province."
+    doc = nlp(text)
+    ents = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+    assert [(p.name, p.iso2) for p in places_in(gaz, text, ents, country_context(gaz, [text]))][:1] == \
+        [("Hakkari", "TR")]
+
+
+@pytest.mark.parametrize("name", ["JeM", "FAMa", "SNNPR", "House", "Police", "Easter"])
+def test_codes_and_ordinary_words_are_no_towns(gaz: Gazetteer, name: str) -> None:
+    # "JeM" militants are not El Jem, "SNNPR" is no vowel-blind Sonepur, "the House of Lords" no Belgian Housse
+    assert gaz.resolve(name, ["IN", "RU"]) is None
+
+
+def test_a_country_by_the_name_people_write_for_it(gaz: Gazetteer) -> None:
+    loc = gaz.resolve("Korea")
+    assert loc is not None and (loc.iso2, loc.precision) == ("KR", "country")
+    # a part of a country that people name the country by stays that part
+    gaza = gaz.resolve("Gaza", ["PS"])
+    assert gaza is not None and gaza.precision != "country"
+
+
+def test_a_generic_province_out_of_context_is_no_place(gaz: Gazetteer) -> None:
+    assert gaz.resolve("West province") is None
+    loc = gaz.resolve("West province", ["CM"])
+    assert loc is not None and loc.iso2 == "CM"
+
+
+def test_a_town_of_a_country_the_text_never_names_loses_to_a_province_it_names(gaz: Gazetteer) -> None:
+    abroad = gaz.resolve("Liwa", ["OM"])
+    province = gaz.resolve("Aleppo province", ["SY"])
+    assert abroad is not None and province is not None
+    assert best_place([[abroad, province]], ["SY"]) == province

@@ -565,6 +565,13 @@ def acled_country_names() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
+def country_aliases() -> dict[str, str]:
+    """Other names of countries ('Korea', 'DRC', 'Ivory Coast') -> ISO 3166-1 alpha-2, from actors_countries.tsv."""
+    return {alias.strip(): row["iso2"].strip().upper() for row in _country_rows()
+            for alias in (row["names"] or "").split(",") if alias.strip()}
+
+
+@lru_cache(maxsize=1)
 def _load_lexicon() -> Lexicon:
     lexicon = Lexicon()
     lexicon._load()

