@@ -723,3 +723,30 @@ def test_a_town_of_a_country_the_text_never_names_loses_to_a_province_it_names(g
     province = gaz.resolve("Aleppo province", ["SY"])
     assert abroad is not None and province is not None
     assert best_place([[abroad, province]], ["SY"]) == province
+
+
+@pytest.mark.parametrize(("text", "name", "iso2"), [
+    # a country's name with a note's chain: the town of that name, or the place the chain names in it
+    ("On 3 May 2023, gunmen shot a trader in Salvador (Bahia).", "Salvador", "BR"),
+    ("On 3 May 2023, police dispersed a sit-in in Djibouti (Djibouti, Djibouti).", "Djibouti", "DJ"),
+    ("On 3 May 2023, nurses rallied outside the Ministry of Health of Mongolia (Ulaanbaatar - Sukhbaatar).",
+     "Ulan Bator", "MN"),
+    # a part of a town, with the chain that places the town
+    ("On 3 May 2023, residents marched in east Naples (Florida) against a new road.", "Naples", "US"),
+    # the chain after a coded place's bracket, and a chain with a code in it
+    ("On 3 May 2023, a drone was shot down over the border (coded to Al Buqa) (Kitaf wa Al Boqee, Sadah).",
+     "Kitaf wa Al Boqe'e", "YE"),
+    ("On 3 May 2023, troops and militants exchanged fire at Mirhama area (Kulgam district, J&K).", "Kulgam", "IN"),
+    # a Colombian corregimiento is a place with a cue word, before its province
+    ("On 3 May 2023, soldiers and rebels clashed near Agua Clara corregimiento (Norte de Santander).",
+     "Norte de Santander", "CO"),
+    # "Northern X": the part of a town no place is called so
+    ("On 3 May 2023, union members protested in Northern Nicosia against price rises.", "Nicosia", "CY"),
+], ids=["country_chain_town", "country_chain_twice", "country_chain_inner", "region_chain", "coded_bracket_chain",
+        "chain_code", "corregimiento", "capital_direction"])
+def test_places_named_with_chains(gaz: Gazetteer, nlp, text: str, name: str, iso2: str) -> None:
+    doc = nlp(text)
+    ents = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+    ctx = country_context(gaz, [text])
+    loc = best_place([places_in(gaz, text, ents, ctx)], ctx)
+    assert loc is not None and (loc.name, loc.iso2) == (name, iso2), loc

@@ -215,6 +215,15 @@ class Gazetteer:
         if m is None:
             return None
         countries = [c for c in countries if c in self._countries]
+        found = self._resolve(m, countries)
+        words = m.name.split(maxsplit=1)
+        if found is None and m.hint is None and len(words) == 2 and words[0].lower() in cues().directions \
+                and self._lookup(words[1]):
+            # "Northern Nicosia": a part of the town, when no place is called so ("North Darfur" is)
+            found = self._resolve_region(dataclasses.replace(m, name=words[1], hint="region"), countries)
+        return found
+
+    def _resolve(self, m: PlaceMention, countries: Sequence[str]) -> Location | None:
         if m.hint == "region":
             return self._resolve_region(m, countries)
         if _acronym(m.name) and name_key(m.name) not in self._country_keys:
@@ -223,7 +232,7 @@ class Gazetteer:
             # "Benin City" is a town, not Benin
             found = self.country(m.name) or (None if self._lookup(m.name) else self._country_prefix(m.name))
             if found:
-                return self._country_location(found[0])
+                return self._in_country(m, found[0]) or self._country_location(found[0])
         elif m.hint == "province" and not m.within and (nation := self.country(m.name)):
             # the last name of "(Gao, Mali)" is read as a province: the country, unless a province of that name
             # lies in a context country (Niger state, Nigeria)
@@ -278,6 +287,21 @@ class Gazetteer:
             return dataclasses.replace(loc, mentioned=m.name)
         return None
 
+    def _in_country(self, m: PlaceMention, iso2: str) -> Location | None:
+        """A country's name followed by a note's chain: the town of that name the chain encloses ("Salvador (Bahia)",
+        "Djibouti (Djibouti, Djibouti)"), else the place the chain names in that country ("Mongolia (Ulaanbaatar -
+        Sukhbaatar)"); None without a chain or when neither is found."""
+        if not m.within:
+            return None
+        chain = [p for p, _ in self._resolve_chain(m.within, [iso2], [m.name])]
+        town = self._pick([p for p in self._lookup(m.name) if p.kind == "town" and chain and _inside(p, chain[0])],
+                          "city", [chain[0].cc]) if chain else None
+        if town is not None:
+            return self._location(town)
+        _, name, hint = _split_cue(m.within[0])
+        inner = self.resolve(PlaceMention(m.within[0], m.start, m.end, name, hint, m.within[1:]), [iso2])
+        return inner if inner is not None and inner.iso2 == iso2 and inner.precision != "country" else None
+
     def sizeable(self, loc: Location, name: str) -> bool:
         """Whether a resolved place is a town of some size called by its own name: 'Kharkiv' is Kharkiv wherever
         the context says the text is, 'Novak' (a person) names no such town."""
@@ -302,12 +326,16 @@ class Gazetteer:
         found = self.country(m.name)
         if found:
             return self._country_location(found[0], m.text, "region")
+        # "east Naples (Florida)": in the chain's country and province
+        named = self._resolve_chain(m.within, countries, [m.name])
+        chain = [p for p, _ in named]
+        countries = [chain[-1].cc, *countries] if chain else countries
         # "northern Aleppo (countryside)": a part of a province, coded to the province, never to a town.
-        place = self._resolve_name(m.name, "province", countries, [])
+        place = self._resolve_name(m.name, "province", countries, chain)
         if place is not None and place.kind == "province":
             return self._location(place)
         # "central Thessaloniki", "eastern Kharkiv": a part of a town that is no province is coded to the town
-        place = self._resolve_name(m.name, "city", countries, [])
+        place = self._resolve_name(m.name, "city", countries, chain)
         return self._location(place) if place is not None and place.kind == "town" else None
 
     def _candidates(

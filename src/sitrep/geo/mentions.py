@@ -90,7 +90,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
             rf",\s+(?:in\s+)?(?P<name>{name}(?:\s+(?:{hint_words}))?)(?=\s*[.;)]|\s*,\s+(?:and\s+)?[a-z]|\s*$)"
         ),
         "of_in": re.compile(rf"\s+(?:of|in)\s+(?:the\s+)?(?P<name>{name})"),
-        "element": re.compile(r"[A-Za-z][\w'’ʿʾ` -]*"),
+        "element": re.compile(r"[A-Za-z][\w'’ʿʾ` &-]*"),  # "J&K"
         # ACLED's note chain standing alone: "... seized X & Y (District, Province)."
         "note": re.compile(r"\((?P<inner>[A-Z][^()]{1,118}[a-z])\)"),
         # "captured Starohnativka, Donetsk." / "near Irpin, Kyiv region;": a town, then its province, ending a clause
@@ -235,7 +235,7 @@ def _cue_mentions(
             yield 0, mention
         elif mention is not None:
             region = text[m.start() : mention.end]
-            yield 0, PlaceMention(region, m.start(), mention.end, mention.name, "region")
+            yield 0, PlaceMention(region, m.start(), mention.end, mention.name, "region", mention.within)
     for m in p["before"].finditer(text):
         cue_text = text[m.start() : m.start("name")].lower()
         cue_hint = next((h for w, h in cues().hint_of_word.items() if f" {w} of" in f" {cue_text}"), None)
@@ -259,7 +259,11 @@ def _cue_mentions(
     for m in acled.conventions().coded_place.finditer(text):
         name = p["name"].match(text, m.end())
         if name:
-            yield 0, _make(text, name.start(), name.end())
+            coded = _make(text, name.start(), name.end())
+            if coded is not None and not coded.within and text[coded.end : coded.end + 1] in (")", "]"):
+                # "(coded to Al Buqa) (Kitaf wa Al Boqee, Sadah)", "[coded to Mashhad], Badakhshan"
+                coded = dataclasses.replace(coded, within=_follow(text, coded.end + 1, coded.hint))
+            yield 0, coded
     for m in p["town_comma"].finditer(text):
         if _is_place_name(m.group("prov").strip()):
             yield 5, _make(text, m.start("name"), m.end("name"))
