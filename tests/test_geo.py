@@ -20,6 +20,7 @@ from sitrep.geo import (
     PlaceMention,
     best_place,
     build_index,
+    coded_place,
     country_context,
     default_index_path,
     find_place_mentions,
@@ -177,6 +178,8 @@ def test_country_name_resolves_to_country_precision(gaz: Gazetteer) -> None:
     ("NO", (58, 71, 4, 31)),
     ("ID", (-11, 6, 95, 141)),
     ("CL", (-56, -17, -76, -66)),
+    ("SG", (1, 2, 103, 105)),  # too small for the 1:110m shapes: its largest town
+    ("BH", (25, 27, 50, 51)),
 ])
 def test_country_points_lie_in_the_country(gaz: Gazetteer, iso2: str, box: tuple[int, int, int, int]) -> None:
     point = gaz.country_point(iso2)
@@ -750,3 +753,11 @@ def test_places_named_with_chains(gaz: Gazetteer, nlp, text: str, name: str, iso
     ctx = country_context(gaz, [text])
     loc = best_place([places_in(gaz, text, ents, ctx)], ctx)
     assert loc is not None and (loc.name, loc.iso2) == (name, iso2), loc
+
+
+def test_a_notes_coded_place_wherever_it_stands(gaz: Gazetteer) -> None:
+    text = ("On 3 May 2023, the government expelled 12 diplomats. The move followed a spy scandal involving "
+            "Russia [coded to Warsaw].")
+    loc = coded_place(gaz, text, ["PL", "RU"])
+    assert loc is not None and (loc.name, loc.iso2) == ("Warsaw", "PL")
+    assert coded_place(gaz, "Police arrested 12 people in Warsaw.", ["PL"]) is None

@@ -147,8 +147,10 @@ class Extractor:
         main = events.main_draft(drafts, label)
         shown = events.caption_draft(drafts, facts)
         lead = next((f for f in facts if f.field == "text"), None)
+        coded = geo.coded_place(self.gazetteer, art.text, ctx.countries)
         finished = (
-            self._finish(d, ctx, MainContext(label, self._stated_claim(parsed), lead, facts) if d is main else None,
+            self._finish(d, ctx, MainContext(label, self._stated_claim(parsed), lead, facts, coded)
+                         if d is main else None,
                          dates.caption_date(art.caption) if d is shown else None, _places_before(d, facts))
             for d in drafts
         )
@@ -214,7 +216,7 @@ class Extractor:
                 shown: dt.date | None, before: Sequence[Sequence[Location]] = ()) -> Event | None:
         """Steps 7–10 for one drafted event, each decision its stage's; None when it is no event after all."""
         own = [s.places for s in draft.sentences]
-        location = geo.event_place(own, main.places if main else before, ctx.countries)
+        location = geo.event_place(own, main.places if main else before, ctx.countries, main.coded if main else None)
         typed = events.type_event(draft, main.label if main else None, self.book, ctx.country, location,
                                   ctx.countries[0] if ctx.countries else None, self.typing)
         if typed.event_type is None and not draft.label:
@@ -237,7 +239,7 @@ class Extractor:
             fatalities=toll.fatalities,
             fatalities_low=toll.low,
             fatalities_high=toll.high,
-            notes=[*typed.notes, geo.place_reason(location, own, ctx.countries), f"fatalities: {toll.reason}"],
+            notes=[*typed.notes, geo.place_reason(location, own, ctx.countries, main.coded if main else None), f"fatalities: {toll.reason}"],
             type_source=typed.source,
             type_confidence=typed.confidence,
         )
@@ -262,6 +264,7 @@ class MainContext:
     stated: Claim | None
     lead: events.SentenceFacts | None  # the article's first body sentence, which may date the main event
     facts: Sequence[events.SentenceFacts]
+    coded: Location | None = None  # where a note says its event is coded ('[coded to Warsaw]')
 
     @property
     def places(self) -> list[list[Location]]:

@@ -17,6 +17,7 @@ from sitrep.geo.index import build_index, cache_dir, default_index_path
 from sitrep.geo.keys import fold, loose_key, name_key, plain
 from sitrep.geo.locate import (
     best_place,
+    coded_place,
     countries_of_places,
     country_context,
     event_place,
@@ -31,6 +32,7 @@ __all__ = [
     "best_place",
     "build_index",
     "cache_dir",
+    "coded_place",
     "countries_of_places",
     "country_context",
     "default_index_path",

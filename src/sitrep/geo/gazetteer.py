@@ -102,6 +102,7 @@ class Gazetteer:
         self._iso3_of = {r[0]: r[2] for r in rows if r[2]}
         self._country_keys = dict(self._db.execute("SELECT key, iso2 FROM country_keys").fetchall())
         self._place_cache: dict[str, list[_Place]] = {}
+        self._small_country_points: dict[str, tuple[float, float] | None] = {}
         # "Korea", "DRC": names people write for a country; a part of the country that people name it by
         # ("Gaza", "West Bank") stays that part, and GeoNames' own names win clashes
         self.aliases = {alias: iso2 for alias, iso2 in country_aliases().items()
@@ -204,10 +205,15 @@ class Gazetteer:
         )
 
     def country_point(self, iso2: str) -> tuple[float, float] | None:
-        """(lat, lon) of a point inside the country (Natural Earth's shapes, `shapes`), None for one too small
-        for the 1:110m map (Bahrain, Singapore...)."""
+        """(lat, lon) of a point inside the country (Natural Earth's shapes, `shapes`); for one too small for the
+        1:110m map (Bahrain, Singapore...), its largest town's; None for a country with neither."""
         points = country_points()
-        return points.get(self._iso3_of.get(iso2, "")) or points.get(self._countries.get(iso2, ""))
+        point = points.get(self._iso3_of.get(iso2, "")) or points.get(self._countries.get(iso2, ""))
+        if point is None and iso2 not in self._small_country_points:
+            row = self._db.execute("SELECT lat, lon FROM places WHERE cc = ? AND kind = 'town' AND lat IS NOT NULL "
+                                   "ORDER BY pop DESC LIMIT 1", (iso2,)).fetchone()
+            self._small_country_points[iso2] = (row[0], row[1]) if row else None
+        return point or self._small_country_points.get(iso2)
 
     def resolve(self, mention: PlaceMention | str, countries: Sequence[str] = ()) -> Location | None:
         """The place a mention refers to, or None when unknown or ambiguous; `countries`: iso2 context, likeliest first."""

@@ -160,6 +160,13 @@ def _resolved(gaz: Gazetteer, text: str, mentions: Sequence[PlaceMention], count
     return out
 
 
+def coded_place(gaz: Gazetteer, text: str, countries: Sequence[str]) -> Location | None:
+    """The place a note says its event is coded to ('[coded to Warsaw]'), in whichever sentence it stands."""
+    coded_ends = {m.end() for m in acled.conventions().coded_place.finditer(text)}
+    return next((loc for m in find_place_mentions(text) if m.start in coded_ends
+                 if (loc := gaz.resolve(m, countries)) is not None), None) if coded_ends else None
+
+
 def _speaks(after: str) -> bool:
     """Whether the words after a name make it a speaker ('Hassan said', 'Hassan, the spokesman, told')."""
     word = re.match(r"(?:,[^,]{1,60},)?\s*(\w+)", after)
@@ -205,15 +212,19 @@ def best_place(places_by_sentence: Sequence[Sequence[Location]], countries: Sequ
 
 
 def event_place(own: Sequence[Sequence[Location]], article: Sequence[Sequence[Location]],
-                countries: Sequence[str]) -> Location | None:
-    """An event's place from the places of its own sentences; for an article's main event whose sentences
-    name none, the places of the whole article (`article`, empty for the other events)."""
-    return best_place(own, countries) or (best_place(article, countries) if article else None)
+                countries: Sequence[str], coded: Location | None = None) -> Location | None:
+    """An event's place: where its note says it is coded (`coded`, the main event's only), else from the places
+    of its own sentences; for an article's main event whose sentences name none, the places of the whole
+    article (`article`, empty for the other events)."""
+    return coded or best_place(own, countries) or (best_place(article, countries) if article else None)
 
 
-def place_reason(location: Location | None, own: Sequence[Sequence[Location]], countries: Sequence[str]) -> str:
+def place_reason(location: Location | None, own: Sequence[Sequence[Location]], countries: Sequence[str],
+                 coded: Location | None = None) -> str:
     """Why an event has its place: which of the places named won, among which, in which country context."""
     context = f"context countries {', '.join(countries[:3])}" if countries else "no context country"
+    if location is not None and location == coded:
+        return f"place: {location.name} [{location.precision}, {location.iso2}], where the note says it is coded"
     named = list(dict.fromkeys(f"{p.name} [{p.precision}, {p.iso2}]" for ps in own for p in ps))
     if location is None:
         return f"place: none of the event's sentences names a place the gazetteer resolves ({context})"
