@@ -121,3 +121,13 @@ def test_gate_reports_fields_below_floor_and_changed_corpus():
 ])
 def test_is_note_reads_the_opening_of_an_event_note(text, note):
     assert is_note(text) is note
+
+
+def test_admin1_spelled_another_way_is_the_same_province():
+    from sitrep.geo import Gazetteer
+
+    gaz = Gazetteer.open()
+    assert gaz.same_province("Brittany", "Bretagne", "FR")
+    assert gaz.same_province("Mazovia", "Mazowieckie", "PL")
+    assert not gaz.same_province("Brittany", "Normandy", "FR")
+    assert not gaz.same_province("Brittany", "Bretagne", "DE")

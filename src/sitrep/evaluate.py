@@ -244,7 +244,8 @@ def _score_row(report: Report, rid: str, gold: dict[str, Any], event: Event | No
         "date": got["date"] == gold.get("event_date"),
         "fatalities": event is not None and event.fatalities == gold.get("fatalities"),
         "country": bool(loc and gold_iso and loc.iso2 == gold_iso),
-        "admin1": same_admin(got["admin1"], gold.get("admin1")),
+        "admin1": same_admin(got["admin1"], gold.get("admin1"))
+        or bool(loc and loc.iso2 == gold_iso and gaz.same_province(got["admin1"], gold.get("admin1"), gold_iso)),
         "location_25km": dist is not None and dist <= 25,
         "location_50km": dist is not None and dist <= 50,
         "actor1": same_actor(got["actor1"], gold.get("actor1")),

@@ -308,6 +308,14 @@ class Gazetteer:
         inner = self.resolve(PlaceMention(m.within[0], m.start, m.end, name, hint, m.within[1:]), [iso2])
         return inner if inner is not None and inner.iso2 == iso2 and inner.precision != "country" else None
 
+    def same_province(self, a: str | None, b: str | None, iso2: str | None) -> bool:
+        """Whether two names are names of one province of a country: 'Brittany' and 'Bretagne', 'Seoul-teukbyeolsi'
+        and 'Seoul Special City' (ACLED spells provinces its own way)."""
+        if not a or not b or not iso2:
+            return False
+        ids = [{p.id for p in self._lookup(n) if p.kind == "province" and p.cc == iso2} for n in (a, b)]
+        return bool(ids[0] & ids[1])
+
     def sizeable(self, loc: Location, name: str) -> bool:
         """Whether a resolved place is a town of some size called by its own name: 'Kharkiv' is Kharkiv wherever
         the context says the text is, 'Novak' (a person) names no such town."""
