@@ -433,7 +433,12 @@ class Gazetteer:
         if hint in ("city", "district"):
             options = list(cands)
         else:
-            provinces = {p.id: p for p in map(self._capital_to_province, cands) if p.kind == "province"}
+            # the province a town called so is the centre of ("Idleb"), unless the name is only the town's alternate
+            # name and outweighed by a place it is the own name of (Portland's "Bridgetown" is no name of Oregon)
+            own = max((c.pop if c.kind == "town" else math.inf for c in cands if _own_name(c, name)), default=0)
+            provinces = {p.id: p for p in (self._capital_to_province(c) if _own_name(c, name)
+                                           or c.pop // ALIAS_DISCOUNT > own else c for c in cands)
+                         if p.kind == "province"}
             options = [*provinces.values(), *(p for p in cands if p.kind != "province" and p.id not in provinces)]
         # the reading that contains the narrower names the text gives wins
         if narrower:

@@ -113,8 +113,9 @@ def places_in(
     """Places a sentence names, resolved, in order; origins ('fighters from Iraq') left out. Names the parser took
     for a person or a group count only when the sentence names no other place."""
     mentions = find_place_mentions(text, entities)
-    return (_resolved(gaz, text, [m for m in mentions if not m.weak], countries)
-            or _resolved(gaz, text, [m for m in mentions if m.weak], countries))
+    # a name with a note's chain after it ("within Mumias (Mumias West, Kakamega)") is a place however parsed
+    return (_resolved(gaz, text, [m for m in mentions if not m.weak or m.within], countries)
+            or _resolved(gaz, text, [m for m in mentions if m.weak and not m.within], countries))
 
 
 def _resolved(gaz: Gazetteer, text: str, mentions: Sequence[PlaceMention], countries: Sequence[str]) -> list[Location]:

@@ -178,7 +178,8 @@ def _make(text: str, start: int, end: int, hint: str | None = None) -> PlaceMent
     if possessive:  # "Syria's al-Darbasiyah countryside": the place is after the possessive
         start += possessive[-1].end()
         phrase = phrase[possessive[-1].end() :]
-    while len(phrase.split()) > 1 and phrase.split()[-1] in cues().calendar:
+    while len(phrase.split()) > 1 and (phrase.split()[-1] in cues().calendar
+                                       or re.fullmatch(r"[A-Z]-[a-z]+", phrase.split()[-1])):  # "Diyarbakir D-type"
         phrase = phrase.rstrip().rsplit(None, 1)[0].rstrip()  # "in Baghdad Wednesday": the place is Baghdad
         end = start + len(phrase)
     while len(phrase.split()) > 1 and re.search(r"\d", phrase.split()[0]):
@@ -242,6 +243,8 @@ def _cue_mentions(
         yield 1, _make(text, m.start("name"), m.end("name"), cue_hint)
     # "the Shi'ite neighborhood of Sadr City", "the central town of Hillah"
     for m in p["cue_of"].finditer(text):
+        if m.group("cue") == "front" and text[: m.start()].rstrip().endswith(" in"):
+            continue  # "in front of the X prison"
         yield 1, _make(text, m.start("name"), m.end("name"), cues().hint_of_word[m.group("cue")])
     for m in p["after"].finditer(text):
         if _cue_counts(m.group("cue")):
