@@ -402,7 +402,10 @@ class Gazetteer:
         return list(reversed(resolved))
 
     def _inside_names(self, container: _Place, names: Sequence[str]) -> int:
-        """How many of `names` have a candidate inside `container` (vowel-blind keys allowed there)."""
+        """How many of `names` have a candidate inside `container` (vowel-blind keys allowed there). A hamlet
+        holds nothing: its surroundings would hold a namesake of almost any name."""
+        if container.kind == "town" and container.pop < UNIQUE_TOWN_MIN_POP:
+            return 0
         found = 0
         for n in names:
             key = name_key(n)
