@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -244,3 +245,25 @@ def test_merge_sub_type_families_are_acled_sub_types_each_in_one_family():
     families = sub_type_families()
     assert len(families) == 5 and all(len(f) >= 2 and f <= known for f in families)
     assert sum(len(f) for f in families) == len(frozenset().union(*families))
+
+
+@settings(max_examples=examples(40), deadline=None)
+@given(st.lists(st.tuples(st.sampled_from([PALMYRA, HOMS, None]), st.integers(1, 28),
+                          st.sampled_from(["Air/drone strike", "Shelling/artillery/missile attack"]),
+                          st.sampled_from(["Israel", None]), st.booleans(), st.booleans()),
+                min_size=2, max_size=12))
+def test_merge_compares_every_pair_that_could_link(rows):
+    # copies of one story, undated and unplaced reports among them: the pairs merging compares are every pair
+    # `link` would join, so that comparing fewer changes nothing
+    from sitrep.merge import _candidates
+
+    reports = []
+    for i, (place, day, sub, actor, undated, copy) in enumerate(rows):
+        r = made(f"{i:02d}/0", place=place or PALMYRA, day=day, sub=sub, actor1=actor)
+        r.event.location = place
+        if undated:
+            r.event.date = DateResolution(None, reason="no date")
+        reports.append(dataclasses.replace(r, copy_of="00" if copy and i else None))
+    typed = sorted(reports, key=lambda r: r.id)
+    linked = {(i, j) for i, j in itertools.combinations(range(len(typed)), 2) if link(typed[i], typed[j])}
+    assert linked <= set(_candidates(typed))

@@ -182,6 +182,22 @@ def test_service_pairs_results_with_their_documents_not_by_position(store, extra
     assert stored == {d.id: d.text for d in docs}
 
 
+def test_service_a_bulk_load_stores_what_adding_one_by_one_stores(tmp_path):
+    def stored(path, add) -> list[tuple]:
+        with Store.open(str(path)) as s:
+            add(s)
+            assert s.check() == []
+            return sorted((e.id, e.fatalities, e.fatalities_low, e.fatalities_high, sorted(r.id for r in e.reports),
+                           sorted(r.copy_of or "" for r in e.reports)) for e in s.events())
+
+    def one_by_one(s: Store) -> None:
+        for doc, result in ARRIVALS:
+            service.add(s, doc, result)
+
+    assert stored(tmp_path / "bulk.db", lambda s: service.add_many(s, ARRIVALS)) == stored(tmp_path / "one.db",
+                                                                                          one_by_one)
+
+
 def test_service_every_stored_event_is_a_cluster_of_the_stored_reports(tmp_path):
     from sitrep.merge import cluster
 

@@ -21,6 +21,7 @@ import datetime as dt
 import hashlib
 import itertools
 import tomllib
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from importlib import resources
@@ -230,17 +231,16 @@ def cluster(reports: Iterable[Report]) -> list[MergedEvent]:
     comps = _Components(typed)
     edges: dict[int, list[tuple[int, str]]] = {i: [] for i in range(len(typed))}
     assumed: list[tuple[int, int]] = []
-    for i, a in enumerate(typed):
-        for j in range(i + 1, len(typed)):
-            why = link(a, typed[j])
-            if why is None:
-                continue
-            edges[i].append((j, why))
-            edges[j].append((i, why))
-            if STANDS_IN in why:
-                assumed.append((i, j))
-            else:
-                comps.join(i, j)
+    for i, j in _candidates(typed):
+        why = link(typed[i], typed[j])
+        if why is None:
+            continue
+        edges[i].append((j, why))
+        edges[j].append((i, why))
+        if STANDS_IN in why:
+            assumed.append((i, j))
+        else:
+            comps.join(i, j)
     notes = _join_through_unnamed(typed, assumed, comps)
     groups: dict[int, list[int]] = {}
     for i in range(len(typed)):
@@ -252,6 +252,30 @@ def cluster(reports: Iterable[Report]) -> list[MergedEvent]:
         event.reasons += [n for i in members for n in notes.get(i, [])]
         events.append(event)
     return sorted(events, key=lambda e: e.id)
+
+
+def _candidates(typed: Sequence[Report]) -> list[tuple[int, int]]:
+    """The pairs (i < j) of reports that `link` could join, in the order a scan of every pair meets them: copies
+    of one story, and reports of one type in one country whose days are at most a day apart. Comparing only
+    these keeps merging a large store near-linear instead of quadratic."""
+    pairs: set[tuple[int, int]] = set()
+    stories: dict[str, list[int]] = defaultdict(list)
+    blocks: dict[tuple[str, str], list[tuple[dt.date, dt.date, int]]] = defaultdict(list)
+    for i, r in enumerate(typed):
+        stories[story(r)].append(i)
+        span, place = _span(r.event), r.event.location
+        if span is not None and place is not None and place.country_key and r.event.event_type:
+            blocks[(r.event.event_type, place.country_key)].append((*span, i))
+    for members in stories.values():
+        pairs.update(itertools.combinations(members, 2))
+    for block in blocks.values():
+        block.sort()
+        for k, (_, end, i) in enumerate(block):
+            for start, _, j in block[k + 1 :]:
+                if (start - end).days > 1:
+                    break  # every later report starts later still
+                pairs.add((min(i, j), max(i, j)))
+    return sorted(pairs)
 
 
 def _join_through_unnamed(typed: Sequence[Report], assumed: Sequence[tuple[int, int]],

@@ -67,26 +67,48 @@ def current_version() -> str:
 def add(store: Store, document: Document, result: Result, extractor_version: str | None = None,
         force: bool = False) -> Outcome:
     """Store one extracted document and re-merge around it, in one transaction; idempotent."""
-    extractor_version = extractor_version or current_version()
+    version = extractor_version or current_version()
+
+    def write() -> Outcome:
+        outcome, seeds = _put(store, document, result, version, force)
+        remerge(store, seeds)
+        return outcome
+
+    return store.transaction(write)
+
+
+def add_many(store: Store, items: Iterable[tuple[Document, Result]], extractor_version: str | None = None) -> None:
+    """Store many extracted documents and merge them once, in one transaction: a bulk load (a benchmark's store,
+    a migration), where re-merging around each document in turn costs time that grows with the neighbourhood."""
+    version = extractor_version or current_version()
+
+    def write() -> None:
+        seeds: set[str] = set()
+        for document, result in items:
+            seeds |= _put(store, document, result, version, False)[1]
+        remerge(store, seeds)
+
+    store.transaction(write)
+
+
+def _put(store: Store, document: Document, result: Result, version: str, force: bool) -> tuple[Outcome, set[str]]:
+    """Write one document, its copies' links and its reports (no merging); its outcome and the reports to re-merge
+    around."""
     digest = content_id(document.text)
+    old = store.stored_version(document.id)
+    if old == (digest, version) and not force:
+        return "unchanged", set()
     wire = syndication.wire_origin(document.text)
     sig = syndication.signature(result.body() or document.text)
     bands = syndication.band_keys(sig)
-    reports = _reports(document, result, extractor_version, wire)
-
-    def write() -> Outcome:
-        old = store.stored_version(document.id)
-        if old == (digest, extractor_version) and not force:
-            return "unchanged"
-        seeds = store.remove_document(document.id)
-        store.put_document(document, result, digest, extractor_version, wire, sig.to_hex(), bands)
-        seeds |= _join_copies(store, document.id, sig, bands)
-        for report in reports:
-            store.put_report(report)
-        remerge(store, seeds | {r.id for r in reports if r.event.event_type})
-        return "skipped" if result.skipped else "updated" if old else "stored"
-
-    return store.transaction(write)
+    reports = _reports(document, result, version, wire)
+    seeds = store.remove_document(document.id)
+    store.put_document(document, result, digest, version, wire, sig.to_hex(), bands)
+    seeds |= _join_copies(store, document.id, sig, bands)
+    for report in reports:
+        store.put_report(report)
+    return ("skipped" if result.skipped else "updated" if old else "stored"), \
+        seeds | {r.id for r in reports if r.event.event_type}
 
 
 def _reports(document: Document, result: Result, version: str, wire: str | None) -> list[Report]:
