@@ -768,3 +768,10 @@ def test_a_notes_coded_place_wherever_it_stands(gaz: Gazetteer) -> None:
     loc = coded_place(gaz, text, ["PL", "RU"])
     assert loc is not None and (loc.name, loc.iso2) == ("Warsaw", "PL")
     assert coded_place(gaz, "Police arrested 12 people in Warsaw.", ["PL"]) is None
+
+
+def test_an_abbreviation_weighs_as_a_demonym_in_the_context(gaz: Gazetteer) -> None:
+    text = ("U.S. officials said U.S. airstrikes in western Afghanistan killed 25 militants; the U.S. military "
+            "is investigating.")
+    assert country_context(gaz, [text])[0] == "AF"
+    assert country_context(gaz, ["Protesters marched through Seoul, Korea on Sunday."])[0] == "KR"

@@ -80,7 +80,9 @@ def _note_countries(gaz: Gazetteer, text: str) -> list[tuple[str, int]]:
 def country_context(gaz: Gazetteer, texts: Sequence[str]) -> list[str]:
     """iso2 codes the texts are about, most weighty first: provinces the text names, countries, demonyms."""
     pattern, phrases = _context_regex(gaz.path)
-    demonym_phrases = _demonym_phrases() - {fold(n) for n in gaz._countries.values()}
+    # an abbreviation is mostly written as an adjective ("U.S. airstrikes", "UK officials"): it weighs as a demonym
+    abbreviations = {fold(a) for a in gaz.aliases if re.fullmatch(r"(?:[A-Z]\.?){2,4}", a)}
+    demonym_phrases = (_demonym_phrases() | abbreviations) - {fold(n) for n in gaz._countries.values()}
     counts: dict[str, float] = defaultdict(float)
     first: dict[str, int] = {}
     offset = 0
