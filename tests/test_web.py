@@ -433,6 +433,8 @@ def test_web_map_sends_points_or_cells_that_count_every_placed_event(client, mon
     points = client.get("/api/map").json()
     placed = [e for e in client.get("/api/events").json()["items"] if e["location"] and e["location"]["lat"] is not None]
     assert {e["id"] for e in points["points"]} == {e["id"] for e in placed} and points["events"] == len(placed)
+    # a point carries what a marker draws, not the event's actors, reasons and sources
+    assert all(set(p) == {"id", "event_type", "date", "fatalities", "location"} for p in points["points"])
     monkeypatch.setattr(sitrep.web, "MAP_POINTS", 1)
     cells = client.get("/api/map", params={"bbox": "-20,-35,60,40"}).json()
     assert "points" not in cells and sum(c["events"] for c in cells["clusters"]) == cells["events"] == len(placed)

@@ -184,6 +184,16 @@ def summary_dict(event: EventSummary) -> dict[str, Any]:
             "sources": list(event.sources)}  # fmt: skip
 
 
+POINT_FIELDS = ("id", "event_type", "date", "fatalities", "location")
+
+
+def point_dict(event: EventSummary) -> dict[str, Any]:
+    """A merged event as the map draws it: the fields of `summary_dict` a marker needs (its list entry and panel
+    are fetched apart), so that a view of 2,000 points stays small."""
+    fields = summary_dict(event)
+    return {k: fields[k] for k in POINT_FIELDS}
+
+
 def _event_fields(event: MergedEvent | EventSummary) -> dict[str, Any]:
     """The fields of a merged event's own, as `event_dict` and `summary_dict` both begin."""
     loc, date = event.location, event.date

@@ -218,7 +218,7 @@ def _event_routes(app: FastAPI, stores: Stores) -> None:
         if placed <= MAP_POINTS:
             # the unplaced events of the filter come too (then are left out): every placed one must be sent
             found = db.event_summaries(dataclasses.replace(f, limit=placed + inside.without_point, sort="-date"))
-            return {"events": placed, "points": [export.summary_dict(e) for e in found
+            return {"events": placed, "points": [export.point_dict(e) for e in found
                                                  if e.location is not None and e.location.lat is not None]}
         west, _, east, _ = f.bbox or (-180.0, -90.0, 180.0, 90.0)
         cell = max(0.01, ((east - west) % 360 or 360) / MAP_CELLS)
