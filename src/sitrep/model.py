@@ -7,7 +7,7 @@ Every stage takes and returns these records; no loose dicts travel between stage
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from typing import Any, Literal
 
@@ -187,7 +187,8 @@ class Location:
 
     def to_dict(self) -> dict[str, Any]:
         """The contract's location object."""
-        return asdict(self)
+        # its fields are plain values: a shallow copy (asdict deep-copies each one, the map's cost per point)
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 @dataclass(frozen=True)
