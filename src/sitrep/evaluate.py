@@ -186,9 +186,13 @@ def evaluate_rows(path: Path, extractor: Extractor, cues: bool = True) -> Report
     return report
 
 
+PLACE_FIELDS = ("country", "admin1", "location_25km", "location_50km")
+
+
 def typing_figures(rows: Sequence[Row]) -> tuple[dict[str, float], dict[str, tuple[int, int]]]:
     """How well events are typed: sub-event macro-F1, each event type's recall, accuracy on odd and even rows
-    (study errors on one half, check the gain on the other), by what typed them and by the model's confidence."""
+    (study errors on one half, check the gain on the other), by what typed them and by the model's confidence;
+    and the place figures on each half and over the rows with an event."""
     pairs = [(r.expected.get("sub_event_type"), r.got.get("sub_event_type")) for r in rows]
     f1s = []
     for sub in sorted({g for g, _ in pairs if g}):
@@ -215,6 +219,13 @@ def typing_figures(rows: Sequence[Row]) -> tuple[dict[str, float], dict[str, tup
         scored = "sub_event_type" if name.startswith("sub_event_type") else "event_type"
         extra[name] = sum(r.ok[scored] for r in ms) / len(ms)
     breakdown = {name: (sum(r.ok["event_type"] for r in ms), len(ms)) for name, ms in sorted(shown.items())}
+    # the place figures on each half and over the rows with an event (a row with none can have no place)
+    halves = {"odd rows": pinned.get("event_type (odd rows)", []), "even rows": pinned.get("event_type (even rows)", []),
+              "rows with an event": [r for r in rows if r.got.get("event_type")]}
+    for field in PLACE_FIELDS:
+        for label, ms in halves.items():
+            if ms:
+                breakdown[f"{field} ({label})"] = (sum(r.ok[field] for r in ms), len(ms))
     return extra, breakdown
 
 
