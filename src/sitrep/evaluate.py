@@ -222,10 +222,10 @@ def typing_figures(rows: Sequence[Row]) -> tuple[dict[str, float], dict[str, tup
     # the place figures on each half and over the rows with an event (a row with none can have no place)
     halves = {"odd rows": pinned.get("event_type (odd rows)", []), "even rows": pinned.get("event_type (even rows)", []),
               "rows with an event": [r for r in rows if r.got.get("event_type")]}
-    for field in PLACE_FIELDS:
+    for scored in PLACE_FIELDS:
         for label, ms in halves.items():
             if ms:
-                breakdown[f"{field} ({label})"] = (sum(r.ok[field] for r in ms), len(ms))
+                breakdown[f"{scored} ({label})"] = (sum(r.ok[scored] for r in ms), len(ms))
     return extra, breakdown
 
 

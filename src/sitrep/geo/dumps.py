@@ -25,8 +25,7 @@ from functools import partial
 from pathlib import Path
 from typing import IO
 
-from sitrep.geo.keys import _is_latin, key_rows, name_key, plain
-from sitrep.geo.words import cues
+from sitrep.geo.keys import ORDINARY_MIN_POP, _is_latin, key_rows, name_key, ordinary_keys, plain
 
 LOADED = "geonames-loaded.sqlite"
 # Populated places that no longer are: historical, abandoned (GeoNames feature codes).
@@ -34,8 +33,6 @@ GONE = frozenset({"PPLH", "PPLQ", "PPLW"})
 ADMIN = {"ADM1": "province", "ADM2": "district"}
 # Alternate-name "languages" that are codes or links, not names.
 NOT_NAMES = frozenset({"link", "wkdt", "post", "iata", "icao", "faac", "abbr", "unlc", "phon", "piny", "tcid"})
-# A loaded place named like an ordinary word ('Market', 'Police') is indexed under that name only from this size.
-ORDINARY_MIN_POP = 100_000
 BATCH = 20_000
 
 Progress = Callable[[int, int], None]  # bytes read so far, bytes in all
@@ -268,7 +265,7 @@ def apply(index: sqlite3.Connection, cache: Path, admin_ids: dict[str, int]) -> 
 
 def _apply_names(index: sqlite3.Connection) -> None:
     """The loaded names of the index's places as name keys; ordinary words name only large places."""
-    ordinary = {name_key(w) for w in cues().ordinary}
+    ordinary = ordinary_keys()
     rows: set[tuple[str, int]] = set()
     for gid, name, pop in _pages(index, "SELECT n.id, n.name, p.pop FROM src.names n JOIN main.places p "
                                         "ON p.id = n.id WHERE (n.id, n.name) > (?, ?) ORDER BY n.id, n.name", 2):

@@ -14,13 +14,12 @@ import sqlite3
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import ClassVar
 
 from sitrep.actors.lexicon import country_aliases
 from sitrep.geo.index import _build_locked, default_index_path
-from sitrep.geo.keys import loose_key, name_key
+from sitrep.geo.keys import ORDINARY_MIN_POP, loose_key, name_key, ordinary_keys
 from sitrep.geo.mentions import THE_COUNTRY, PlaceMention, _mention_of_phrase, _split_cue
 from sitrep.geo.shapes import country_points
 from sitrep.geo.words import cues
@@ -43,8 +42,6 @@ UNIQUE_TOWN_MIN_POP = 1_000
 ABROAD_MIN_POP = 10_000
 # A rival known by the name only as an alternate name weighs this many times less than one it is the own name of.
 ALIAS_DISCOUNT = 8
-# A place named like an ordinary word ('Market', 'Police', 'House') is found by that name only from this size.
-ORDINARY_MIN_POP = 100_000
 # Vowel-blind keys shorter than this ("~hr") match too much to be used.
 LOOSE_MIN_LEN = 5
 
@@ -156,7 +153,7 @@ class Gazetteer:
             if len(self._place_cache) > 50_000:
                 self._place_cache.clear()
             self._place_cache[key] = [_Place(*r) for r in rows]
-        if name_key(name) in _ordinary_keys():  # "the House of Lords", "Police said": no hamlet of that name
+        if name_key(name) in ordinary_keys():  # "the House of Lords", "Police said": no hamlet of that name
             return [p for p in self._place_cache[key] if p.kind != "town" or p.pop >= ORDINARY_MIN_POP]
         return self._place_cache[key]
 
@@ -616,11 +613,6 @@ def _acronym(name: str, longest: int = 3) -> bool:
     would match it."""
     return (len(name) <= longest and name.isupper()
             or len(name) <= 5 and name.isalpha() and sum(c.isupper() for c in name) >= 2 and not name.isupper())
-
-
-@cache
-def _ordinary_keys() -> frozenset[str]:
-    return frozenset(name_key(w) for w in cues().ordinary)
 
 
 def _resolve_head(name: str) -> str:

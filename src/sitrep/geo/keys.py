@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import cache
 
 from sitrep.geo.words import cues
 
@@ -81,3 +82,14 @@ def _is_latin(text: str) -> bool:
 def key_rows(keys: Iterable[str], place_id: int) -> set[tuple[str, int]]:
     """(key, id) rows of the index's names table for a place's keys, vowel-blind keys included."""
     return {(k2, place_id) for k in keys if len(k) >= 2 for k2 in (k, loose_key(k))}
+
+
+@cache
+def ordinary_keys() -> frozenset[str]:
+    """The keys of ordinary words that also name hamlets ('Market', 'Police'): such a place is found by that name
+    only when it is large (`ORDINARY_MIN_POP`)."""
+    return frozenset(name_key(w) for w in cues().ordinary)
+
+
+# A place named like an ordinary word is found by that name only from this size.
+ORDINARY_MIN_POP = 100_000
