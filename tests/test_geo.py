@@ -27,6 +27,7 @@ from sitrep.geo import (
     name_key,
     places_in,
 )
+from sitrep.geo.keys import without_type_prefix
 from sitrep.geo.mentions import _name
 from sitrep.geo.words import cues, demonyms
 from sitrep.model import Location
@@ -82,7 +83,7 @@ def test_resolves_transliterated_town_names(
     assert km(loc.lat, loc.lon, lat, lon) <= max_km
     assert loc.precision == "town"
     if admin1_key:
-        assert loc.admin1 is not None and admin1_key in name_key(loc.admin1)
+        assert loc.admin1 is not None and name_key(admin1_key) in name_key(loc.admin1)
 
 
 @pytest.mark.parametrize(
@@ -774,3 +775,64 @@ def test_an_abbreviation_weighs_as_a_demonym_in_the_context(gaz: Gazetteer) -> N
     text = "U.S. airstrikes in western Afghanistan killed 25 militants on Friday."
     assert country_context(gaz, [text])[0] == "AF"
     assert country_context(gaz, ["Protesters marched through Seoul, Korea on Sunday."])[0] == "KR"
+
+
+@pytest.mark.parametrize(("text", "name", "iso2"), [
+    # a name qualifying a group places nothing while the sentence names another place
+    ("On 3 May 2023, members of a Kaduna militia attacked a patrol in Qqzzyq (Chikun, Kaduna).", "Chikun", "NG"),
+    ("On 3 May 2023, Syrians living in Gaziantep protested in Qqzzyq town, Istanbul.", "Istanbul", "TR"),
+    # a square, a station: named after a place elsewhere
+    ("On 3 May 2023, students rallied at Ulus square in Qqzzyq town, Ankara.", "Ankara", "TR"),
+    # Myanmar's townships, a chain after a comma and then a bracket
+    ("On 3 May 2023, troops burned houses near Qqzzyq village, Myaung township (Sagaing district, Sagaing region).",
+     "Sagaing", "MM"),
+    # a ward number after the cue word, then the chain
+    ("On 3 May 2023, cadres clashed at a polling station in Qqzzyq municipality-2 (Rautahat district).",
+     "Rautahat", "NP"),
+    # a landmark, or a number, between a name and its chain
+    ("On 3 May 2023, drivers blocked the Qqzzyq junction (Al Nabatieh) to protest.", "Al Nabatieh", "LB"),
+    ("On 3 May 2023, in Buenos Aires - Comuna 2 (Ciudad Autonoma de Buenos Aires), relatives gathered.",
+     "Buenos Aires", "AR"),
+    # a direction from a place is no place
+    ("On 3 May 2023, graves were found at a mission site North East of High Prairie (Alberta).",
+     "High Prairie", "CA"),
+    # "(coded as X)" after a place's type word codes the place
+    ("On 3 May 2023, gunmen shot two shopkeepers in Qqzzyq village of Muse township (coded as Muse) "
+     "(Muse district, Shan-North state).", "Mu-se", "MM"),
+    # GeoNames' type words before a name ("Caza du Chouf"), and Dhi/Thi Qar
+    ("On 3 May 2023, employees protested in Qqzzyq (Chouf).", "Chouf", "LB"),
+    ("On 3 May 2023, tribes clashed in Qqzzyq district, Thi Qar province.", "Thi Qar", "IQ"),
+    # a chain's name read in the country where the narrower name is a place ("Al Qahirah" of Taizz, not Cairo)
+    ("On 3 May 2023, sniper fire hit a woman in Taizz - Qqzzyq (Al Qahirah).", "Al-Qahirah", "YE"),
+], ids=["qualifier", "residence", "square", "township_chain", "ward", "landmark", "number", "direction_of",
+        "coded_as", "type_prefix", "dh_th", "chain_country"])
+def test_places_named_around_groups_landmarks_and_codes(gaz: Gazetteer, nlp, text: str, name: str,
+                                                        iso2: str) -> None:
+    doc = nlp(text)
+    ents = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+    ctx = country_context(gaz, [text])
+    loc = best_place([places_in(gaz, text, ents, ctx)], ctx)
+    assert loc is not None and (loc.name, loc.iso2) == (name, iso2), loc
+
+
+def test_a_coded_place_lies_in_the_notes_country(gaz: Gazetteer) -> None:
+    text = ("On 3 May 2023, a soldier shot a trader in Qqzzyq market (Aweil South county, Northern Bahr el Ghazal "
+            "state) [coded to Anyang].")
+    assert coded_place(gaz, text, country_context(gaz, [text])) is None  # not China's Anyang
+    text = "On 3 May 2023, forces clashed in the direction of Olenivka - Qqzzyq, Donetsk (coded to Novomykhaylivka)."
+    loc = coded_place(gaz, text, country_context(gaz, [text]))
+    assert loc is not None and loc.iso2 == "UA"
+
+
+def test_type_words_before_a_subdivisions_name() -> None:
+    assert without_type_prefix("Caza du Chouf") == "Chouf"
+    assert without_type_prefix("Departement de la Menoua") == "Menoua"
+    assert without_type_prefix("Shahrestan-e Zanjan") == "Zanjan"
+    assert without_type_prefix("Kota") == "Kota"  # a type word alone is the name
+    assert name_key("Kabupaten Mimika", strip_suffix=True) == name_key("Mimika")
+    assert name_key("Dhi Qar") == name_key("Thi Qar")
+
+
+def test_the_place_officially_called_so_before_the_one_known_by_it_in_one_country(gaz: Gazetteer) -> None:
+    loc = gaz.resolve("Tashkent region", ["UZ"])  # GeoNames: 'Tashkent' the region, 'Toshkent' (also Tashkent) the city
+    assert loc is not None and (loc.name, loc.precision) == ("Tashkent", "province")

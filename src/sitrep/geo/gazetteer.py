@@ -223,7 +223,9 @@ class Gazetteer:
         if found is None and m.hint is None and len(words) == 2 and words[0].lower() in cues().directions \
                 and self._lookup(words[1]):
             # "Northern Nicosia": a part of the town, when no place is called so ("North Darfur" is)
-            found = self._resolve_region(dataclasses.replace(m, name=words[1], hint="region"), countries)
+            town = None if self.country(words[1]) else self._resolve_name(words[1], "city", countries, ())
+            found = (self._location(town) if town is not None and town.kind == "town"
+                     else self._resolve_region(dataclasses.replace(m, name=words[1], hint="region"), countries))
         return found
 
     def _resolve(self, m: PlaceMention, countries: Sequence[str]) -> Location | None:
@@ -376,6 +378,8 @@ class Gazetteer:
         parent: _Place | None = None
         for i in range(len(within) - 1, -1, -1):
             _, name_only, hint = _split_cue(within[i])
+            if " - " in name_only:  # "(London - Hackney)": the city
+                name_only, hint = _resolve_head(name_only), hint or "city"
             if _acronym(name_only):
                 continue  # a code ('KP') is no place
             if parent is None:
@@ -400,16 +404,19 @@ class Gazetteer:
 
     def _inside_names(self, container: _Place, names: Sequence[str]) -> int:
         """How many of `names` have a candidate inside `container` (vowel-blind keys allowed there). A hamlet
-        holds nothing: its surroundings would hold a namesake of almost any name."""
-        if container.kind == "town" and container.pop < UNIQUE_TOWN_MIN_POP:
+        holds nothing: its surroundings would hold a namesake of almost any name. A town holds only places called
+        so by their own names: Galician towns are known by their parishes' saints' names ("San Salvador", "San
+        Martin"), so those names are around many of them."""
+        town = container.kind == "town"
+        if town and container.pop < UNIQUE_TOWN_MIN_POP:
             return 0
         found = 0
         for n in names:
             key = name_key(n)
             if len(key) < 3:
                 continue
-            exact = [p for p in self._lookup(n) if _inside(p, container)]
-            if exact or (
+            exact = [p for p in self._lookup(n) if _inside(p, container) and (not town or _own_name(p, n))]
+            if exact or not town and (
                 len(loose_key(key)) >= LOOSE_MIN_LEN
                 and any(_inside(p, container) for p in self._lookup(n, loose=True))
             ):
@@ -447,6 +454,14 @@ class Gazetteer:
             if best > 0:
                 pool = [p for p in options if support[p.id] == best]
                 return self._pick_supported(pool, hint, countries)
+            # none holds them, but the narrower names are places of one reading's country only: that country
+            # ("Taizz - Usayfarah (Al Qahirah)" is Taizz's district, not Cairo; "Minya (Tripoli)" is Lebanon)
+            kin = {p.cc for p in options} & self._countries_of(narrower)
+            if len(kin) == 1:
+                options = [p for p in options if p.cc in kin]
+                cands = [p for p in cands if p.cc in kin] or cands
+                exact = [p for p in exact if p.cc in kin]
+                countries = [*kin, *countries]
             if any(len(name_key(n)) >= 4 and self._lookup(n) for n in narrower) \
                     and (len({p.cc for p in options}) > 1 or _generic(name)):
                 # the narrower names exist elsewhere, not in any reading of this one: only a context reading
@@ -467,11 +482,15 @@ class Gazetteer:
         # in context, else anywhere if unambiguous, before a same-named district or town of a context
         # country (Donetsk, Ukraine vs Donetsk, Russia); a name unique worldwide is trusted in a note
         return (
-            self._pick(provinces_only, "province", countries)
-            or self._pick(provinces_only, "province", ())
+            self._pick(provinces_only, "province", countries, name)
+            or self._pick(provinces_only, "province", (), name)
             or self._pick(cands, hint or "province", countries)
             or self._unique(options)
         )
+
+    def _countries_of(self, names: Sequence[str]) -> set[str]:
+        """The countries where some of `names` name a place."""
+        return {p.cc for head in map(_resolve_head, names) if len(name_key(head)) >= 4 for p in self._lookup(head)}
 
     def _pick_supported(self, pool: Sequence[_Place], hint: str | None, countries: Sequence[str]) -> _Place | None:
         """Among readings that all contain the text's narrower names: context, then kind, then size."""
@@ -493,7 +512,7 @@ class Gazetteer:
         if not cands:
             return None
         best = max(cands, key=lambda p: (p.kind != "town", p.pop))
-        if any(_km(best, p) >= SAME_PLACE_KM for p in cands):
+        if any(p.id != best.id and _km(best, p) >= SAME_PLACE_KM for p in cands):
             return None
         return best if best.kind != "town" or best.pop >= UNIQUE_TOWN_MIN_POP else None
 
@@ -577,9 +596,13 @@ class Gazetteer:
                 best = max(group, key=lambda p: weight[p.id])
                 if countries and not in_context and best.pop < OUT_OF_CONTEXT_MIN_POP:
                     return None  # a place outside the article's countries: only a large, unambiguous one
-                rivals = [weight[p.id] for p in group if p is not best and _km(best, p) >= SAME_PLACE_KM]
+                rivals = [p for p in group if p is not best and _km(best, p) >= SAME_PLACE_KM]
                 ratio = IN_CONTEXT_DOMINANCE if in_context else DOMINANCE
-                return best if all(weight[best.id] >= ratio * max(w, 1) for w in rivals) else None
+                own = name is not None and _own_name(best, name)
+                # in the context country the place officially called so outranks those known by it as an alternate
+                # name (Tashkent region before Tashkent city, whose other name it is), unless they outweigh it
+                return best if all(weight[best.id] >= (1 if in_context and own and not _own_name(p, name or "")
+                                                       else ratio) * max(weight[p.id], 1) for p in rivals) else None
         return None
 
 

@@ -20,10 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from sitrep.geo import dumps
-from sitrep.geo.keys import _is_latin, key_rows, name_key, plain
+from sitrep.geo.keys import _is_latin, key_rows, loose_key, name_key, plain, without_type_prefix
 from sitrep.geo.words import cues
 
-INDEX_FORMAT = 7  # bump when the index schema or the key function changes
+INDEX_FORMAT = 8  # bump when the index schema or the key function changes
 
 # id, name, kind, cc, admin1 id, admin2 id, lat, lon, population: one row of the places table
 _PlaceRow = tuple[int, str, str, str, int | None, int | None, float | None, float | None, int]
@@ -173,7 +173,14 @@ def _display_name(sub: _Sub) -> str:
         if len(words := alias.split()) > 1 and words[-1].lower() in suffixes and alias.isascii()
     ]
     standalone = [a for a in sub.aliases if a in stripped]
-    return (standalone or stripped or [plain(sub.name)])[0]
+    own = without_type_prefix(sub.name)
+    # an English spelling of the own name ("Tashkent" for "Toshkent") first; else the own name, if it is written in
+    # ASCII: "California", not the "Golden" of its alias "Golden State"
+    spelled = loose_key(name_key(own, strip_suffix=True))
+    akin = [a for a in (*standalone, *stripped) if loose_key(name_key(a)) == spelled]
+    if not akin and own.isascii() and own.split()[-1].lower() not in suffixes:
+        return own
+    return (akin or standalone or stripped or [plain(own)])[0]
 
 
 # ---------------------------------------------------------------- building

@@ -54,20 +54,33 @@ def _tokens(text: str) -> list[str]:
 
 
 def _token_key(token: str) -> str:
-    # Hasakeh/Hasakah -> hasaka, Nassir/Nasir -> nasir, Zaporizhzhia/Zaporizhia, Kamyanka/Kamianka:
+    # Hasakeh/Hasakah -> hasaka, Nassir/Nasir -> nasir, Zaporizhzhia/Zaporizhia, Kamyanka/Kamianka,
     # cheap transliteration variants.
-    return _FINAL_H.sub("a", _DOUBLED.sub(r"\1", _INNER_Y.sub("i", token)))
+    # Dhi Qar/Thi Qar: one Arabic letter, two spellings
+    return _FINAL_H.sub("a", _DOUBLED.sub(r"\1", _INNER_Y.sub("i", token))).replace("dh", "th")
 
 
 def name_key(text: str, strip_suffix: bool = False) -> str:
     """The matching key of a place name: folded, articles/punctuation/doubled letters dropped, -eh/-ah as -a."""
-    toks = _tokens(text)
     c = cues()
+    toks = _tokens(without_type_prefix(text) if strip_suffix else text)
     if strip_suffix:
         while len(toks) > 1 and (toks[-1] in c.admin_suffixes or " ".join(toks[-2:]) in c.admin_suffixes):
             toks = toks[:-2] if " ".join(toks[-2:]) in c.admin_suffixes else toks[:-1]
     kept = [t for t in toks if t not in c.articles] or toks
     return "".join(_token_key(t) for t in kept)
+
+
+def without_type_prefix(name: str) -> str:
+    """A subdivision's name without a leading type word and its particle: 'Caza du Chouf' -> 'Chouf',
+    'Shahrestan-e Zanjan' -> 'Zanjan'."""
+    words = name.split()
+    c = cues()
+    heads = {(*p.split(), *q.split()) for p in c.admin_prefixes for q in ("", *c.prefix_particles)}
+    for i in range(min(4, len(words) - 1), 0, -1):  # the longest head first: 'Departement de la' before 'Departement'
+        if tuple(_tokens(" ".join(words[:i]))) in heads:
+            return " ".join(words[i:])
+    return name
 
 
 def loose_key(key: str) -> str:

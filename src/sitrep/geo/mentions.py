@@ -69,10 +69,14 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     directions = _alternation(sorted(c.directions, key=len, reverse=True))
     features = _alternation(sorted(c.features, key=len, reverse=True))
     parts = _alternation(c.country_parts)
+    ward = r"(?:-\d{1,3})?"  # "Baudhimai municipality-2": a ward of it
+    qualifiers = _alternation(c.qualifiers_after).replace(r"\ ", r"\s+")
+    residence = _alternation(c.qualifiers_before).replace(r"\ ", r"\s+")
+    unless = _alternation(c.qualifiers_unless)
     return {
         "name": re.compile(name),
-        "before": re.compile(rf"(?<![\w-])(?:{before})\s+(?:the\s+)?(?P<name>{name})"),
-        "after": re.compile(rf"(?P<name>{name})\s+(?P<cue>(?i:{hint_words}))(?![\w-])"),
+        "before": re.compile(rf"(?<![\w-])(?i:{before})\s+(?:the\s+)?(?P<name>{name})"),
+        "after": re.compile(rf"(?P<name>{name})\s+(?P<cue>(?i:{hint_words})){ward}(?![\w-])"),
         "cue_of": re.compile(rf"(?<![\w-])(?P<cue>{hint_words})\s+of\s+(?:the\s+)?(?P<name>{name})"),
         "direction": re.compile(rf"(?<![\w-])(?P<dir>{directions})\s+(?P<name>{name})"),
         "the_country": re.compile(
@@ -81,15 +85,24 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         ),
         # "the Atbara river", "the Sweida-Damascus road": a feature named after a town is not the town
         "feature_next": re.compile(rf"(?:-{name})?\s+(?i:{features})(?![\w-])"),
-        "cue_next": re.compile(rf"\s+(?P<cue>(?i:{hint_words}))(?![\w-])"),
-        "cue_tail": re.compile(rf"(?<!\s)\s+(?P<cue>{hint_words})$", re.IGNORECASE),
+        "cue_next": re.compile(rf"\s+(?P<cue>(?i:{hint_words})){ward}(?![\w-])"),
+        "cue_tail": re.compile(rf"(?<!\s)\s+(?P<cue>{hint_words}){ward}$", re.IGNORECASE),
         "paren": re.compile(
             rf"\s*(?:{acled.conventions().coded_place_bracket}\s*)?\((?P<inner>[^()]{{2,120}})\)"
         ),
         "comma": re.compile(
-            rf",\s+(?:in\s+)?(?P<name>{name}(?:\s+(?:{hint_words}))?)(?=\s*[.;)]|\s*,\s+(?:and\s+)?[a-z]|\s*$)"
+            rf",\s+(?:in\s+)?(?P<name>{name}(?:\s+(?:{hint_words}))?)"
+            rf"(?=\s*[.;()]|(?:,\s+{name})+\s*\)|\s*,\s+(?:and\s+)?[a-z]|\s*$)"
         ),
+        # "a Kaduna militia", "Ukrainians living in Antalya": a name qualifying a group (see geo_cues.toml)
+        "qualifier_next": re.compile(
+            rf"\s+(?i:{qualifiers})(?![\w'’-])(?!\s+(?i:{unless})(?![\w-]))"),
+        "qualifier_before": re.compile(
+            rf"(?<![\w-])(?:{residence})\s+(?:the\s+)?$"),
         "of_in": re.compile(rf"\s+(?:of|in)\s+(?:the\s+)?(?P<name>{name})"),
+        # "Nabatiye junction (Al Nabatieh)", "Buenos Aires - Comuna 2 (...)": what stands between a name and its chain
+        "to_chain": re.compile(rf"(?:\s+\d{{1,3}}|(?:\s+(?i:{_alternation(sorted(c.ordinary, key=len, reverse=True))})){{1,3}})(?=\s*\()"),
+        "chain_before": re.compile(rf",\s+(?P<name>{name})\s*[(\[]\s*$"),
         "element": re.compile(r"[A-Za-z][\w'’ʿʾ` &-]*"),  # "J&K"
         # ACLED's note chain standing alone: "... seized X & Y (District, Province)."
         "note": re.compile(r"\((?P<inner>[A-Z][^()]{1,118}[a-z])\)"),
@@ -147,7 +160,10 @@ def _follow(text: str, end: int, hint: str | None, depth: int = 0) -> tuple[str,
         return ()
     p = _patterns()
     rest = text[end:]
-    m = p["paren"].match(rest)
+    gap = p["to_chain"].match(rest) if depth == 0 else None
+    m = p["paren"].match(rest, gap.end() if gap else 0)
+    if m and re.match(r"(?i)cod(?:ed|ing)\s", m.group("inner")):
+        return ()  # "Donetsk (coded to X)": where the note is coded, not a name enclosing the mention
     if m:
         parts = [x.strip() for x in m.group("inner").split(",")]
         if all(p["element"].fullmatch(x) and len(x.split()) <= 5 for x in parts):
@@ -155,7 +171,8 @@ def _follow(text: str, end: int, hint: str | None, depth: int = 0) -> tuple[str,
         return ()
     m = p["comma"].match(rest)
     if m and _is_place_name(_split_cue(m.group("name"))[1]):
-        return (m.group("name"),)
+        # "Ma Yoe Kone village, Myaung township (Sagaing district, Sagaing region)": the chain goes on
+        return (m.group("name"), *_follow(text, end + m.end(), None, depth + 1))
     m = p["of_in"].match(rest)
     if m:
         tail = m.group("name")
@@ -192,8 +209,11 @@ def _make(text: str, start: int, end: int, hint: str | None = None) -> PlaceMent
         end = nxt.end()  # "districts of Amanat al Asimah governorate": the cue after the name wins here too
         hint = cues().hint_of_word[nxt.group("cue").lower()]
     name = _clean_name(name)
-    if not _is_place_name(name) or _patterns()["feature_next"].match(text, end):
-        return None
+    if not _is_place_name(name) or _patterns()["feature_next"].match(text, end) \
+            or len(name.split()) > 1 and name.split()[-1].lower() in cues().feature_endings:
+        return None  # "the Atbara river", "Union Station": a feature named after a place, not the place
+    if all(w.lower() in cues().directions for w in name.split()) and re.match(r"\s+of\s", text[end : end + 4]):
+        return None  # "North East of High Prairie": a direction from a place, not a place
     return PlaceMention(text[start:end], start, end, name, hint, _follow(text, end, hint))
 
 
@@ -206,7 +226,19 @@ def find_place_mentions(text: str, entities: Sequence[tuple[int, int, str]] = ()
     for _, mention in sorted(found, key=lambda pm: (pm[0], pm[1].start, -(pm[1].end - pm[1].start))):
         if all(mention.end <= k.start or mention.start >= k.end for k in kept):
             kept.append(mention)
-    return _shared_cues(text, sorted(kept, key=lambda m: m.start))
+    return [_qualified(text, m) for m in _shared_cues(text, sorted(kept, key=lambda m: m.start))]
+
+
+def _qualified(text: str, mention: PlaceMention) -> PlaceMention:
+    """A name that qualifies a group ("a Kaduna militia", "Ukrainians living in Antalya") is weak: it places the
+    event only when its sentence names no other place."""
+    p = _patterns()
+    if mention.weak or mention.within or mention.hint == "region":
+        return mention
+    if (p["qualifier_next"].match(text, mention.end)
+            or p["qualifier_before"].search(text[max(0, mention.start - 40) : mention.start])):
+        return dataclasses.replace(mention, weak=True)
+    return mention
 
 
 def _shared_cues(text: str, mentions: list[PlaceMention]) -> list[PlaceMention]:
@@ -253,12 +285,15 @@ def _cue_mentions(
         if label in PLACE_LABELS:
             # "Luparevo, Mykolaiv" read as one span: the first name, with the rest as where it lies
             comma = text.find(", ", start, end)
-            yield 3, _make(text, start, comma if comma > start else end)
+            mention = _make(text, start, comma if comma > start else end)
+            # a facility is where the town it is named after is ("Sidnaya Military Prison")
+            yield 3, _named(mention) if mention and label == "FAC" else mention
     for start, end, label in entities:
         if label in WEAK_LABELS:
             comma = text.find(", ", start, end)
             mention = _make(text, start, comma if comma > start else end)
-            yield 6, dataclasses.replace(mention, name=_named_after(mention.name), weak=True) if mention else None
+            named = _named(mention) if mention else None
+            yield 6, dataclasses.replace(named, weak=True) if named else None
     for m in acled.conventions().coded_place.finditer(text):
         name = p["name"].match(text, m.end())
         if name:
@@ -266,10 +301,20 @@ def _cue_mentions(
             if coded is not None and not coded.within and text[coded.end : coded.end + 1] in (")", "]"):
                 # "(coded to Al Buqa) (Kitaf wa Al Boqee, Sadah)", "[coded to Mashhad], Badakhshan"
                 coded = dataclasses.replace(coded, within=_follow(text, coded.end + 1, coded.hint))
+            chain_before = p["chain_before"].search(text[: m.start()])
+            if coded is not None and not coded.within and chain_before:
+                # "Olenivka - Novomykhaylivka, Donetsk (coded to Novomykhaylivka)": the province before the bracket
+                coded = dataclasses.replace(coded, within=(chain_before.group("name"),))
             yield 0, coded
     for m in p["town_comma"].finditer(text):
         if _is_place_name(m.group("prov").strip()):
             yield 5, _make(text, m.start("name"), m.end("name"))
+
+
+def _named(mention: PlaceMention) -> PlaceMention | None:
+    """The mention of the town an office, a force or a facility is named after, if that is a place name."""
+    name = _named_after(mention.name)
+    return dataclasses.replace(mention, name=name) if _is_place_name(name) else None
 
 
 def _named_after(name: str) -> str:

@@ -19,11 +19,14 @@ class Cues:
     hint_of_word: dict[str, str]
     kind_order: dict[str, tuple[str, ...]]
     admin_suffixes: frozenset[str]
+    admin_prefixes: tuple[str, ...]
+    prefix_particles: tuple[str, ...]
     before: tuple[str, ...]
     directions: frozenset[str]
     not_places: frozenset[str]
     calendar: frozenset[str]
     features: frozenset[str]
+    feature_endings: frozenset[str]
     ordinary: frozenset[str]
     # Alternations keep the file's order, so the name pattern is the one reviewed there.
     lead_articles_hyphen: tuple[str, ...]
@@ -35,6 +38,9 @@ class Cues:
     institutions: tuple[str, ...]
     near: tuple[str, ...]
     speech: tuple[str, ...]
+    qualifiers_after: tuple[str, ...]
+    qualifiers_unless: tuple[str, ...]
+    qualifiers_before: tuple[str, ...]
 
 
 @cache
@@ -48,11 +54,14 @@ def cues() -> Cues:
         hint_of_word=hint_of_word,
         kind_order={k: tuple(v) for k, v in raw["kind_order"].items()},
         admin_suffixes=frozenset(raw["admin_suffixes"]["words"]),
+        admin_prefixes=tuple(raw["admin_suffixes"]["prefixes"]),
+        prefix_particles=tuple(raw["admin_suffixes"]["prefix_particles"]),
         before=tuple(sorted(raw["cues"]["before"], key=len, reverse=True)),
         directions=frozenset(raw["directions"]["words"]),
         not_places=frozenset(raw["not_places"]["words"] + raw["not_places"]["calendar"]),
         calendar=frozenset(raw["not_places"]["calendar"]),
         features=frozenset(raw["features"]["words"]),
+        feature_endings=frozenset(raw["features"]["ending"]),
         ordinary=frozenset(raw["ordinary"]["words"]),
         lead_articles_hyphen=tuple(raw["name_articles"]["hyphen"]),
         lead_articles_space=tuple(raw["name_articles"]["space"]),
@@ -63,6 +72,9 @@ def cues() -> Cues:
         institutions=tuple(raw["institutions"]["words"]),
         near=tuple(raw["near"]["words"]),
         speech=tuple(raw["institutions"]["speech"]),
+        qualifiers_after=tuple(sorted(raw["qualifiers"]["after"], key=len, reverse=True)),
+        qualifiers_unless=tuple(raw["qualifiers"]["unless"]),
+        qualifiers_before=tuple(raw["qualifiers"]["before"]),
     )
 
 
