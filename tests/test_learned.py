@@ -99,3 +99,11 @@ def test_learned_prediction_sums_sub_types_into_the_event_type():
     by_type = {t: sum(prediction.of[s] for s in subs) for t, subs in learned.EVENT_TYPES.items()}
     assert prediction.event_type == max(by_type, key=lambda t: by_type[t]) == "Battles"
     assert prediction.sub_event_type in learned.EVENT_TYPES["Battles"] and prediction.is_event
+
+
+def test_learned_an_event_note_is_typed_by_the_model_however_unsure():
+    unsure = learned.Prediction("Battles", "Armed clash", 0.25, 0.1, {"Armed clash": 0.25})
+    assert learned.decide((None, None), unsure).event_type is None  # below FILL: not taken in an article
+    assert learned.decide((None, None), unsure, note=True).event_type == "Battles"  # a note reports an event
+    no_event = learned.Prediction("Battles", "Armed clash", 0.05, 0.8, {"Armed clash": 0.05})
+    assert learned.decide((None, None), no_event, note=True).event_type is None  # unless the model reads none

@@ -145,11 +145,13 @@ class Decision:
 
 
 def decide(rules: tuple[str | None, str | None], prediction: Prediction, typing: Typing = "both",
-           weak: bool = False) -> Decision:
+           weak: bool = False, note: bool = False) -> Decision:
     """Combine the rules' type with the model's reading: agreement is 'both'; the model fills in what the rules
     left untyped when it reads an event, and overrules them only when it is very sure of another event type.
     When the rules' reading is `weak` (only generic violence words, no organised actor doing it), the model's
-    'no event' vetoes it: a stabbing in a bar or a crush in a stadium is not political violence."""
+    'no event' vetoes it: a stabbing in a bar or a crush in a stadium is not political violence. An event
+    `note` ('On 3 May 2022, …') reports an event by its form: the model's reading of one fills in however unsure,
+    its confidence kept with the type."""
     rule_type, rule_sub = rules
     said = (f"model: {prediction.sub_event_type} ({prediction.probability:.2f}), "
             f"no event ({prediction.none_probability:.2f})")
@@ -162,7 +164,7 @@ def decide(rules: tuple[str | None, str | None], prediction: Prediction, typing:
     if weak and prediction.none_probability >= GATE:
         return Decision(None, None, None, None, f"{said}: no political violence, demonstration or development")
     if rule_type is None:
-        if prediction.is_event and prediction.probability >= FILL:
+        if prediction.is_event and (note or prediction.probability >= FILL):
             return Decision(prediction.event_type, prediction.sub_event_type, "model", prediction.probability,
                             f"type from the {said}")
         return Decision(None, None, None, None, f"{said}: not taken")

@@ -72,7 +72,10 @@ def type_event(draft: Draft, label: Label | None, book: ActorBook, country: str 
         return chosen[types]
 
     if label is not None:
-        decided = learned.Decision(event_type, sub_type, label.source, label.confidence, "")
+        unsure = label.source == "model" and label.confidence is not None and label.confidence < learned.FILL
+        decided = learned.Decision(event_type, sub_type, label.source, label.confidence,
+                                   f"an event note, typed by the model however unsure ({label.confidence:.2f})"
+                                   if unsure else "")
     else:
         core = core_sentences(draft)
         strongest = max((h.trigger.rank for s in core for h in s.typed), default=0)
@@ -141,7 +144,7 @@ def article_label(text: str, acled_label: tuple[str, str] | None, drafts: Sequen
         return None
     if typing == "model" and drafts:
         return None  # the model types each draft
-    decided = learned.decide((None, None), learned.model().predict(text), typing)
+    decided = learned.decide((None, None), learned.model().predict(text), typing, note=note)
     if decided.event_type is None or decided.sub_event_type is None:
         return None
     return Label((decided.event_type, decided.sub_event_type), "model", decided.confidence)
