@@ -156,6 +156,18 @@ def test_web_actors_places_and_articles(client):
     assert client.get("/api/article", params={"document": "nope"}).status_code == 404
 
 
+def test_web_towns_for_the_map_labels_are_the_largest_inside_the_box(client):
+    found = client.get("/api/towns", params={"bbox": "12,10,15,13", "limit": 5}).json()["towns"]
+    assert len(found) == 5 and "Maiduguri" in [t["name"] for t in found]  # Borno's capital, in the box
+    assert all(12 <= t["lon"] <= 15 and 10 <= t["lat"] <= 13 for t in found)
+    assert [t["population"] for t in found] == sorted((t["population"] for t in found), reverse=True)
+    # a box across the 180th meridian (Fiji)
+    across = client.get("/api/towns", params={"bbox": "175,-20,-175,-15", "limit": 3}).json()["towns"]
+    assert across and all(t["lon"] >= 175 or t["lon"] <= -175 for t in across)
+    assert client.get("/api/towns", params={"bbox": "12,10,15"}).status_code == 422
+    assert client.get("/api/towns").status_code in (400, 422)
+
+
 def test_web_openapi_documents_the_filters_with_the_cli_names(client):
     spec = client.get("/openapi.json").json()
     params = {p["name"] for p in spec["paths"]["/api/events"]["get"]["parameters"]}
@@ -350,6 +362,7 @@ BIG = str(2**63)
     ("/api/places", {"offset": BIG}, {"limit": "-1"}),
     ("/api/export", {"limit": BIG}, {"limit": "-1"}),
     ("/api/article", {"document": "x", "index": BIG}, {"document": "x", "index": "-1"}),
+    ("/api/towns", {"bbox": "30,10,40,20", "limit": BIG}, {"bbox": "30,10,40,20", "limit": "-1"}),
 ])
 def test_web_every_list_endpoint_answers_bad_parameters_with_a_json_4xx(client, path, overflowing, negative):
     for params in (overflowing, negative, {"no-such-filter": "1"}):

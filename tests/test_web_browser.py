@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import shutil
 import socket
 import threading
@@ -391,4 +392,21 @@ def test_browser_several_documents_are_followed_as_a_background_job(visit, serve
     v.wait_until("document.getElementById('ingest-status').textContent === 'stored'", timeout=120)
     assert v.page.locator("#ingest-result .doc").count() == 2
     assert all(api(server, "/api/articles", document=f"job-{i}")["total"] == 1 for i in range(2))
+    assert v.problems() == []
+
+
+def test_browser_town_labels_near_the_events_and_clusters_coloured_by_type(visit, server):
+    v = visit()
+    # zoomed out, nearby markers cluster: a disc coloured by the type most of its events have
+    v.page.evaluate("state.map.setView([20, 20], 1, {animate: false})")
+    v.wait_until("document.querySelectorAll('.leaflet-marker-icon.ev.cell').length > 0")
+    classes = v.page.locator(".leaflet-marker-icon.ev.cell").evaluate_all("els => els.map(e => e.className)")
+    assert all(re.search(r"\bt-[a-z-]+", c) for c in classes) and "marker-cluster" not in " ".join(classes)
+    assert v.page.locator(".town-name").count() == 0  # no town labels at the scale of continents
+    # zoomed in on an event, the larger towns of the view are named (the gazetteer, through /api/towns)
+    v.page.evaluate("state.map.setView([11.85, 13.16], 7, {animate: false})")
+    v.wait_until("document.querySelectorAll('.town-name').length >= 5")
+    assert "Maiduguri" in v.page.locator(".town-name").all_inner_texts()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    v.page.screenshot(path=str(ARTIFACTS / "web-town-labels.png"), full_page=True)
     assert v.problems() == []

@@ -47,6 +47,12 @@ def with_aliases(f: EventFilter) -> EventFilter:
     return dataclasses.replace(f, country=tuple(dict.fromkeys(countries)), actor=tuple(dict.fromkeys(actors)))
 
 
+def towns(bbox: tuple[float, float, float, float], limit: int) -> list[dict[str, Any]]:
+    """The largest towns inside a box (west, south, east, north), from the gazetteer: the map's town labels."""
+    return [{"name": name, "lat": lat, "lon": lon, "population": pop}
+            for name, lat, lon, pop in _gazetteer().largest_towns(bbox, limit)]
+
+
 @cache
 def _gazetteer() -> geo.Gazetteer:
     return geo.Gazetteer.open()

@@ -39,7 +39,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sitrep import __version__, export
 from sitrep.model import EVENT_TYPES, MAX_COUNT, InputError, bbox_of
-from sitrep.service import ingest_documents, with_aliases
+from sitrep.service import ingest_documents, towns, with_aliases
 from sitrep.store import EVENT_SORTS, TALLY_KEYS, EventFilter, Store, StoreError
 
 log = logging.getLogger("sitrep.web")
@@ -47,6 +47,7 @@ log = logging.getLogger("sitrep.web")
 STATIC = Path(__file__).parent / "static"
 DEFAULT_MAX_BODY = 2_000_000  # bytes a request body may have
 MAX_PAGE = 1000  # events, articles, actors or places one request may list
+MAX_TOWNS = 100  # town labels one map view may ask for
 MAX_EXPORT = 100_000  # events one export may hold
 JOB_BYTES = 100_000  # an ingest body larger than this (or of several documents) runs as a background job
 KEEP_JOBS = 100  # finished jobs remembered for their status
@@ -289,6 +290,12 @@ def _catalogue_routes(app: FastAPI, stores: Stores) -> None:
         found, total = db.places(country, limit, offset)
         return _page([p.to_dict() | {"events": t.events, "fatalities": t.fatalities} for p, t in found],
                      total, limit, offset)
+
+    @app.get("/api/towns", summary="The largest towns inside bbox, from the gazetteer: the map's town labels")
+    def largest_towns(bbox: Annotated[str, Query(description="west,south,east,north in degrees")],
+                      limit: Annotated[int, Query(ge=1, le=MAX_TOWNS, description="at most this many towns")] = 25,
+                      ) -> dict:
+        return {"towns": towns(_bbox(bbox), limit)}
 
 
 def _ingest_route(app: FastAPI, ingesting: Ingester, token: str | None, max_body: int) -> None:

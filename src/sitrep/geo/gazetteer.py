@@ -201,6 +201,15 @@ class Gazetteer:
             precision=precision,
         )
 
+    def largest_towns(self, bbox: tuple[float, float, float, float], limit: int) -> list[tuple[str, float, float, int]]:
+        """The `limit` most populous towns inside a box (west, south, east, north; west > east crosses the 180th
+        meridian): (name, lat, lon, population), largest first."""
+        west, south, east, north = bbox
+        lon = "(lon >= ? OR lon <= ?)" if west > east else "lon BETWEEN ? AND ?"
+        return self._db.execute(
+            f"SELECT name, lat, lon, pop FROM places WHERE kind = 'town' AND lat BETWEEN ? AND ? AND {lon} "
+            "ORDER BY pop DESC LIMIT ?", (south, north, west, east, limit)).fetchall()
+
     def country_point(self, iso2: str) -> tuple[float, float] | None:
         """(lat, lon) of a point inside the country (Natural Earth's shapes, `shapes`); for one too small for the
         1:110m map (Bahrain, Singapore...), its largest town's; None for a country with neither."""

@@ -109,7 +109,8 @@ async function initMap() {
   };
   state.map.on("zoomend", showLabels);
   showLabels();
-  state.cluster = L.markerClusterGroup({maxClusterRadius: 40, showCoverageOnHover: false});
+  state.cluster = L.markerClusterGroup({maxClusterRadius: 40, showCoverageOnHover: false,
+    iconCreateFunction: clusterIcon});
   state.map.addLayer(state.cluster);
   state.map.on("moveend", () => { if (!state.fitting) drawMap(false).catch(() => {}); });
   const legend = L.control({position: "bottomleft"});
@@ -119,6 +120,35 @@ async function initMap() {
     el("div", "key", el("span", "ev swatch coarse"), " district, province or country only"),
     el("div", "key", "size: people killed"));
   state.legend = legend;
+}
+
+/** A cluster of markers: a disc with their count, coloured by the type most of them have (as the server's cells). */
+function clusterIcon(cluster) {
+  const counts = new Map();
+  for (const m of cluster.getAllChildMarkers()) counts.set(m.options.eventType, (counts.get(m.options.eventType) || 0) + 1);
+  const main = [...counts].sort((a, b) => b[1] - a[1])[0][0];
+  const n = cluster.getChildCount();
+  const px = Math.min(48, 18 + Math.round(Math.log2(n) * 4));
+  return L.divIcon({className: `ev cell t-${slug(main)}`, iconSize: [px, px], html: String(n)});
+}
+
+/** The view's box as the API takes it (west,south,east,north), or null when the view spans the whole world. */
+function viewBox() {
+  const box = state.map.getBounds();
+  if (box.getEast() - box.getWest() >= 360) return null;
+  const lon = (x) => ((((x + 180) % 360) + 360) % 360) - 180;
+  return [lon(box.getWest()), Math.max(-90, box.getSouth()), lon(box.getEast()), Math.min(90, box.getNorth())]
+    .map((x) => x.toFixed(4)).join(",");
+}
+
+/** Labels for the larger towns of the view, from the gazetteer, once zoomed in past where country names suffice. */
+async function drawTowns() {
+  const bbox = state.map.getZoom() >= 5 ? viewBox() : null;
+  const found = bbox ? (await api("/api/towns", {bbox, limit: 25})).towns : [];
+  if (state.towns) state.towns.remove();
+  state.towns = L.layerGroup(found.map((t) => L.marker([t.lat, t.lon], {interactive: false, keyboard: false,
+    icon: L.divIcon({className: "town-label", html: "", iconSize: null})}).bindTooltip(t.name, {
+    permanent: true, direction: "right", className: "town-name", interactive: false}))).addTo(state.map);
 }
 
 /** Where a country's name goes: the middle of its largest ring's box (Alaska is not where "United States" goes). */
@@ -142,14 +172,11 @@ const COARSE = new Set(["district", "province", "country", "region"]);
  * the whole filter is asked and the map fits it; else only what the current view shows. */
 async function drawMap(fit) {
   const params = filterParams();
-  const box = state.map.getBounds();
-  if (!fit && box.getEast() - box.getWest() < 360) {
-    const lon = (x) => ((((x + 180) % 360) + 360) % 360) - 180;
-    params.bbox = [lon(box.getWest()), Math.max(-90, box.getSouth()), lon(box.getEast()), Math.min(90, box.getNorth())]
-      .map((x) => x.toFixed(4)).join(",");
-  }
+  const bbox = fit ? null : viewBox();
+  if (bbox) params.bbox = bbox;
   const view = await api("/api/map", params);
   if (view.points) drawMarkers(view.points, fit); else drawCells(view.clusters, fit);
+  await drawTowns().catch(() => {});  // labels are a help: a view without them still stands
 }
 
 /** Cells of many events: a disc with their count, coloured by the type most of them have; a click zooms in. */
@@ -191,7 +218,7 @@ function drawMarkers(events, fit) {
     const icon = L.divIcon({className: `ev t-${slug(e.event_type)} s-${size}${coarse}${selected}`, iconSize: [px, px],
       html: ""});
     const marker = L.marker([loc.lat, loc.lon], {icon, title: `${e.date || "?"} ${e.event_type}: ${place(loc)}`,
-      alt: e.id});
+      alt: e.id, eventType: e.event_type});
     marker.on("click", () => selectEvent(e.id));
     state.markers.set(e.id, marker);
     points.push(marker);
