@@ -143,8 +143,10 @@ function viewBox() {
 
 /** Labels for the larger towns of the view, from the gazetteer, once zoomed in past where country names suffice. */
 async function drawTowns() {
+  const asked = state.townsAsked = (state.townsAsked || 0) + 1;
   const bbox = state.map.getZoom() >= 5 ? viewBox() : null;
   const found = bbox ? (await api("/api/towns", {bbox, limit: 25})).towns : [];
+  if (asked !== state.townsAsked) return;  // a later view asked meanwhile: its labels win
   if (state.towns) state.towns.remove();
   state.towns = L.layerGroup(found.map((t) => L.marker([t.lat, t.lon], {interactive: false, keyboard: false,
     icon: L.divIcon({className: "town-label", html: "", iconSize: null})}).bindTooltip(t.name, {
@@ -176,7 +178,7 @@ async function drawMap(fit) {
   if (bbox) params.bbox = bbox;
   const view = await api("/api/map", params);
   if (view.points) drawMarkers(view.points, fit); else drawCells(view.clusters, fit);
-  await drawTowns().catch(() => {});  // labels are a help: a view without them still stands
+  drawTowns().catch(() => {});  // labels are a help: the view does not wait for them, nor fails without them
 }
 
 /** Cells of many events: a disc with their count, coloured by the type most of them have; a click zooms in. */
@@ -555,8 +557,8 @@ async function refresh() {
       api("/api/aggregates", {...filterParams(false), by: "day"}),
     ]);
     drawList(page);
-    await drawMap(true);
     drawTimeline(tally);
+    await drawMap(true);
   } catch (err) {
     document.getElementById("count").textContent = "error: " + err.message;
   }
