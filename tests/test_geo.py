@@ -756,11 +756,16 @@ def test_a_town_of_a_country_the_text_never_names_loses_to_a_province_it_names(g
 ], ids=["country_chain_town", "country_chain_twice", "country_chain_inner", "region_chain", "coded_bracket_chain",
         "chain_code", "corregimiento", "capital_direction", "weak_with_chain", "same_name_chain"])
 def test_places_named_with_chains(gaz: Gazetteer, nlp, text: str, name: str, iso2: str) -> None:
+    loc = _place_of_parsed(gaz, nlp, text)
+    assert loc is not None and (loc.name, loc.iso2) == (name, iso2), loc
+
+
+def _place_of_parsed(gaz: Gazetteer, nlp, text: str) -> Location | None:
+    """The place of a one-sentence text, read with the parser's entities and the text's country context."""
     doc = nlp(text)
     ents = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
     ctx = country_context(gaz, [text])
-    loc = best_place([places_in(gaz, text, ents, ctx)], ctx)
-    assert loc is not None and (loc.name, loc.iso2) == (name, iso2), loc
+    return best_place([places_in(gaz, text, ents, ctx)], ctx)
 
 
 def test_a_notes_coded_place_wherever_it_stands(gaz: Gazetteer) -> None:
@@ -808,10 +813,7 @@ def test_an_abbreviation_weighs_as_a_demonym_in_the_context(gaz: Gazetteer) -> N
         "coded_as", "type_prefix", "dh_th", "chain_country"])
 def test_places_named_around_groups_landmarks_and_codes(gaz: Gazetteer, nlp, text: str, name: str,
                                                         iso2: str) -> None:
-    doc = nlp(text)
-    ents = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
-    ctx = country_context(gaz, [text])
-    loc = best_place([places_in(gaz, text, ents, ctx)], ctx)
+    loc = _place_of_parsed(gaz, nlp, text)
     assert loc is not None and (loc.name, loc.iso2) == (name, iso2), loc
 
 
