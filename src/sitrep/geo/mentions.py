@@ -73,6 +73,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     qualifiers = _alternation(c.qualifiers_after).replace(r"\ ", r"\s+")
     residence = _alternation(c.qualifiers_before).replace(r"\ ", r"\s+")
     unless = _alternation(c.qualifiers_unless)
+    landmarks = _alternation(sorted(c.ordinary, key=len, reverse=True))
     return {
         "name": re.compile(name),
         "before": re.compile(rf"(?<![\w-])(?i:{before})\s+(?:the\s+)?(?P<name>{name})"),
@@ -101,7 +102,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
             rf"(?<![\w-])(?:{residence})\s+(?:the\s+)?$"),
         "of_in": re.compile(rf"\s+(?:of|in)\s+(?:the\s+)?(?P<name>{name})"),
         # "Nabatiye junction (Al Nabatieh)", "Buenos Aires - Comuna 2 (...)": what stands between a name and its chain
-        "to_chain": re.compile(rf"(?:\s+\d{{1,3}}|(?:\s+(?i:{_alternation(sorted(c.ordinary, key=len, reverse=True))})){{1,3}})(?=\s*\()"),
+        "to_chain": re.compile(rf"(?:\s+\d{{1,3}}|(?:\s+(?i:{landmarks})){{1,3}})(?=\s*\()"),
         "chain_before": re.compile(rf",\s+(?P<name>{name})\s*[(\[]\s*$"),
         "element": re.compile(r"[A-Za-z][\w'’ʿʾ` &-]*"),  # "J&K"
         # ACLED's note chain standing alone: "... seized X & Y (District, Province)."
@@ -301,7 +302,8 @@ def _cue_mentions(
             if coded is not None and not coded.within and text[coded.end : coded.end + 1] in (")", "]"):
                 # "(coded to Al Buqa) (Kitaf wa Al Boqee, Sadah)", "[coded to Mashhad], Badakhshan"
                 coded = dataclasses.replace(coded, within=_follow(text, coded.end + 1, coded.hint))
-            chain_before = p["chain_before"].search(text[: m.start()])
+            # a bounded window: a note's province stands right before the bracket, and a long text costs nothing more
+            chain_before = p["chain_before"].search(text[max(0, m.start() - 200) : m.start()])
             if coded is not None and not coded.within and chain_before:
                 # "Olenivka - Novomykhaylivka, Donetsk (coded to Novomykhaylivka)": the province before the bracket
                 coded = dataclasses.replace(coded, within=(chain_before.group("name"),))
