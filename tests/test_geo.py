@@ -26,6 +26,7 @@ from sitrep.geo import (
     find_place_mentions,
     name_key,
     places_in,
+    weighed_context,
 )
 from sitrep.geo.keys import without_type_prefix
 from sitrep.geo.mentions import _name
@@ -845,3 +846,47 @@ def test_a_district_no_town_is_linked_to_takes_the_town_called_so_by_an_alternat
     loc = gaz.resolve("Dalgan county", ["IR"])
     assert loc is not None and loc.precision == "district" and loc.lat is not None and loc.lon is not None
     assert km(loc.lat, loc.lon, seat.lat, seat.lon) < 1
+
+
+@pytest.mark.parametrize(("text", "name", "iso2"), [
+    # "X city" where only a district is called X (its seat is spelled otherwise)
+    ("On 3 May 2023, graduates blocked a bridge in Nassriya city.", "Nassriya", "IQ"),
+    # a confraternity named like a town qualifies a group, not the place
+    ("On 3 May 2023, Aiye confraternity members clashed with rivals in Qqzzyq (Abeokuta South, Ogun).",
+     "Abeokuta South", "NG"),
+    # a prison is where the town it is named after is; "from X in Y" is where someone comes from
+    ("On 3 May 2023, a man from Suran in Hama died under torture in Sidnaya Military Prison.", "Saydnaya", "SY"),
+], ids=["city_district", "confraternity", "origin_chain_and_prison"])
+def test_places_named_past_groups_facilities_and_origins(gaz: Gazetteer, nlp, text: str, name: str,
+                                                         iso2: str) -> None:
+    loc = _place_of_parsed(gaz, nlp, text)
+    assert loc is not None and (loc.name, loc.iso2) == (name, iso2), loc
+
+
+def test_a_named_span_ends_at_its_bracket_and_a_currency_is_no_place() -> None:
+    text = "Nurses picketed the Chungbuk National University Hospital (Cheongju) over pay."
+    start = text.index("Chungbuk")
+    mentions = find_place_mentions(text, [(start, text.index(")"), "ORG")])
+    assert any(m.within == ("Cheongju",) for m in mentions)
+    assert "Cheongju" in [m.name for m in mentions]
+    text = "Drivers protested the fall of the Lebanese pound against the US dollar; police deployed along the " \
+           "Baghdad - Kut city road."
+    ents = [(text.index(n), text.index(n) + len(n), "GPE") for n in ("US", "Baghdad", "Kut")]
+    assert find_place_mentions(text, ents) == []
+
+
+def test_a_chain_inside_a_district_stays_in_its_province(gaz: Gazetteer) -> None:
+    # GeoNames knows Equateur's Mbandaka also as Bandaka: not a sector of Ituri's Mambasa territory
+    loc = gaz.resolve(PlaceMention("Qqzzyq", 0, 6, "Qqzzyq", None, ("Bandaka", "Mambasa", "Ituri")), ["CD"])
+    assert loc is not None and loc.admin1 == "Ituri", loc
+
+
+def test_an_attackers_demonym_breaks_ties_but_rules_out_no_place(gaz: Gazetteer) -> None:
+    text = "Turkish shelling struck a village near Tal Tamr, injuring a child."
+    assert weighed_context(gaz, [text]) == (["TR"], True)
+    assert places_in(gaz, text, [], ["TR"]) == []
+    assert [(p.name, p.iso2) for p in places_in(gaz, text, [], ["TR"], anywhere=True)] == [("Tall Tamr", "SY")]
+    assert weighed_context(gaz, ["Turkish shelling struck Tal Tamr in Syria."]) == (["SY", "TR"], False)
+    # a demonym still breaks ties: the Lebanese Tripoli, not Libya's larger one
+    text = "Lebanese soldiers clashed with gunmen in Tripoli."
+    assert [p.iso2 for p in places_in(gaz, text, [], ["LB"], anywhere=True)] == ["LB"]

@@ -238,3 +238,9 @@ def test_an_event_whose_sentences_name_no_place_is_where_the_text_before_it_was(
             "Their accomplice was shot dead by the police.")
     located = [e for e in extract(text).events if e.event_type]
     assert len(located) == 2 and all(e.location is not None and e.location.name == "Kisumu" for e in located)
+
+
+def test_an_attackers_demonym_does_not_move_the_place_across_the_border(extract):
+    result = extract("Turkish shelling struck a village near Tal Tamr on Monday, wounding two children.", "2024-05-07")
+    loc = result.events[0].location
+    assert loc is not None and (loc.name, loc.iso2, loc.near) == ("Tall Tamr", "SY", True)

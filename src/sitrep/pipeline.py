@@ -130,12 +130,14 @@ class Extractor:
     def _article_events(self, parsed: Parsed) -> list[Event]:
         """Steps 4–10 for one article: its context, each sentence read, its events drafted, each one finished."""
         art = parsed.article
-        countries = (geo.country_context(self.gazetteer, [art.field_text(f) for f in FIELDS])
+        countries, demonyms_only = geo.weighed_context(self.gazetteer, [art.field_text(f) for f in FIELDS])
+        countries = (countries
                      or geo.countries_of_places(self._places(sent, ()) for doc in parsed.docs.values()
                                                 for sent in doc.sents)
                      or self._actor_countries(parsed))
         ctx = ArticleContext(
             countries=countries,
+            demonyms_only=demonyms_only,
             country=self.gazetteer.country_name(countries[0]) if countries else None,
             anchor=dates.article_anchor(art.published, art.headline, art.caption, art.text),
         )
@@ -186,7 +188,7 @@ class Extractor:
                     sent=sent,
                     hits=events.find_triggers(sent),
                     claims=found,
-                    places=self._places(sent, ctx.countries),
+                    places=self._places(sent, ctx.countries, ctx.demonyms_only),
                     actors=self._actors(sent, ctx.country),
                 ))
         claims_stage.attribute_quotes([(f.sent, f.claims) for f in facts], context)
@@ -198,11 +200,11 @@ class Extractor:
         stated = acled.stated_toll(parsed.article.text)
         return claims_stage.stated_claim(doc, stated[1], stated[2], stated[0], parsed.index) if stated and doc else None
 
-    def _places(self, sent: Span, countries: Sequence[str]) -> list[Location]:
-        """Places named in a sentence, resolved against the gazetteer."""
+    def _places(self, sent: Span, countries: Sequence[str], anywhere: bool = False) -> list[Location]:
+        """Places named in a sentence, resolved against the gazetteer (see `geo.places_in` for `anywhere`)."""
         base = sent.start_char
         ents = [(e.start_char - base, e.end_char - base, e.label_) for e in sent.ents]
-        return geo.places_in(self.gazetteer, sent.text, ents, countries)
+        return geo.places_in(self.gazetteer, sent.text, ents, countries, anywhere)
 
     def _actors(self, sent: Span, country: str | None) -> list[ActorMention]:
         """Actors named in a sentence, with offsets in the field's text."""
@@ -254,6 +256,7 @@ class ArticleContext:
     countries: Sequence[str]
     country: str | None  # the likeliest country's name
     anchor: dates.Anchor | None
+    demonyms_only: bool = False  # the countries come from demonyms alone: they rule out no place
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from sitrep.geo.locate import (
     event_place,
     place_reason,
     places_in,
+    weighed_context,
 )
 from sitrep.geo.mentions import PlaceMention, find_place_mentions
 
@@ -49,4 +50,5 @@ __all__ = [
     "place_reason",
     "places_in",
     "plain",
+    "weighed_context",
 ]

@@ -20,7 +20,7 @@ from typing import ClassVar
 from sitrep.actors.lexicon import country_aliases
 from sitrep.geo.index import _build_locked, default_index_path
 from sitrep.geo.keys import ORDINARY_MIN_POP, loose_key, name_key, ordinary_keys
-from sitrep.geo.mentions import THE_COUNTRY, PlaceMention, _mention_of_phrase, _split_cue
+from sitrep.geo.mentions import THE_COUNTRY, PlaceMention, _mention_of_phrase, _named, _split_cue
 from sitrep.geo.shapes import country_points
 from sitrep.geo.words import cues
 from sitrep.model import Location, PlacePrecision
@@ -235,6 +235,8 @@ class Gazetteer:
             town = None if self.country(words[1]) else self._resolve_name(words[1], "city", countries, ())
             found = (self._location(town) if town is not None and town.kind == "town"
                      else self._resolve_region(dataclasses.replace(m, name=words[1], hint="region"), countries))
+        if found is None and (named := _named(m)) is not None and named.name != m.name:
+            found = self._resolve(named, countries)  # "died in Sidnaya Military Prison": where the prison is
         return found
 
     def _resolve(self, m: PlaceMention, countries: Sequence[str]) -> Location | None:
@@ -403,8 +405,10 @@ class Gazetteer:
                     continue
             else:
                 cands = self._candidates(name_only, [parent], [parent.cc])
-                # ACLED's admin1 is not always GeoNames' (West Bank vs Jenin governorate): same country will do
-                cands = [p for p in cands if _inside(p, parent)] or [p for p in cands if p.cc == parent.cc]
+                # ACLED's admin1 is not always GeoNames' (West Bank vs Jenin governorate): same country will do;
+                # inside a district, the same province ("Nia-Nia (Bandaka, Mambasa, Ituri)" is not Equateur's Mbandaka)
+                cands = [p for p in cands if _inside(p, parent)] or [
+                    p for p in cands if p.cc == parent.cc and (parent.kind == "province" or p.a1 == parent.a1)]
                 place = self._pick(cands, hint or "district", [parent.cc])
             if place is not None:
                 resolved.append((place, name_only))
@@ -585,8 +589,10 @@ class Gazetteer:
         )
         pool = in_context or list(cands)
         order = cues().kind_order.get(hint or "none", cues().kind_order["none"])
-        if not in_context and hint is not None:
-            order = order[:1]  # without context, "X district" is a district, not a same-named town abroad
+        if not in_context and hint not in (None, "city"):
+            # without context, "X district" is a district, not a same-named town abroad; "X city" may be a
+            # district named after its town when no town is called so ("Nassriya city")
+            order = order[:1]
         by_kind = {k: [p for p in pool if p.kind == k] for k in order}
         if hint is None and by_kind.get("province") and by_kind.get("town"):
             # a bare name that is a province and a town: the town if it lies in that province (Homs)

@@ -79,12 +79,19 @@ def _note_countries(gaz: Gazetteer, text: str) -> list[tuple[str, int]]:
 
 def country_context(gaz: Gazetteer, texts: Sequence[str]) -> list[str]:
     """iso2 codes the texts are about, most weighty first: provinces the text names, countries, demonyms."""
+    return weighed_context(gaz, texts)[0]
+
+
+def weighed_context(gaz: Gazetteer, texts: Sequence[str]) -> tuple[list[str], bool]:
+    """`country_context`, and whether only demonyms gave it ("Turkish shelling near Tal Tamr"): such a context
+    breaks ties between places but rules none out (see `places_in`)."""
     pattern, phrases = _context_regex(gaz.path)
     # an abbreviation is mostly written as an adjective ("U.S. airstrikes", "UK officials"): it weighs as a demonym
     abbreviations = {fold(a) for a in gaz.aliases if re.fullmatch(r"(?:[A-Z]\.?){2,4}", a)}
     demonym_phrases = (_demonym_phrases() | abbreviations) - {fold(n) for n in gaz._countries.values()}
     counts: dict[str, float] = defaultdict(float)
     first: dict[str, int] = {}
+    named = False
     offset = 0
     for text in texts:
         # names are matched capitalised as written, folded only for diacritics (Türkiye)
@@ -99,28 +106,33 @@ def country_context(gaz: Gazetteer, texts: Sequence[str]) -> list[str]:
             if iso2:
                 counts[iso2] += DEMONYM_WEIGHT if key in demonym_phrases else NAME_WEIGHT
                 first.setdefault(iso2, offset + m.start())
+                named = named or key not in demonym_phrases
         for iso2, at in _note_countries(gaz, text):
             counts[iso2] += NOTE_WEIGHT
             first.setdefault(iso2, offset + at)
+            named = True
         offset += len(folded) + 1
-    return sorted(counts, key=lambda c: (-counts[c], first[c]))
+    return sorted(counts, key=lambda c: (-counts[c], first[c])), bool(counts) and not named
 
 
 # ---------------------------------------------------------------- places of a sentence and of an event
 
 
 def places_in(
-    gaz: Gazetteer, text: str, entities: Sequence[tuple[int, int, str]], countries: Sequence[str]
+    gaz: Gazetteer, text: str, entities: Sequence[tuple[int, int, str]], countries: Sequence[str],
+    anywhere: bool = False,
 ) -> list[Location]:
     """Places a sentence names, resolved, in order; origins ('fighters from Iraq') left out. Names the parser took
-    for a person or a group count only when the sentence names no other place."""
+    for a person or a group count only when the sentence names no other place. `anywhere`: the countries are only
+    demonyms', and a name none of them holds is looked for in any country ("Turkish shelling near Tal Tamr")."""
     mentions = find_place_mentions(text, entities)
     # a name with a note's chain after it ("within Mumias (Mumias West, Kakamega)") is a place however parsed
-    return (_resolved(gaz, text, [m for m in mentions if not m.weak or m.within], countries)
+    return (_resolved(gaz, text, [m for m in mentions if not m.weak or m.within], countries, anywhere)
             or _resolved(gaz, text, [m for m in mentions if m.weak and not m.within], countries))
 
 
-def _resolved(gaz: Gazetteer, text: str, mentions: Sequence[PlaceMention], countries: Sequence[str]) -> list[Location]:
+def _resolved(gaz: Gazetteer, text: str, mentions: Sequence[PlaceMention], countries: Sequence[str],
+              anywhere: bool = False) -> list[Location]:
     """The mentions' places, resolved, in order (see `places_in`)."""
     out: list[Location] = []
     covered: list[tuple[int, int]] = []  # the "(B, C)" of a resolved "A (B, C)": A already used them
@@ -129,12 +141,16 @@ def _resolved(gaz: Gazetteer, text: str, mentions: Sequence[PlaceMention], count
     origin_words = cues().origin_words
     unknown: tuple[int, str] | None = None  # (end, name) of the last mention the gazetteer lacks
     placed: dict[str, Location] = {}
+    origin_end = -1  # where the last origin ("a man from Soran") ends: "... in Hama" after it is the origin too
     for mention in mentions:
         if dateline and mention.start < dateline.end():
             continue
         is_coded = mention.start in coded_ends
         before = re.sub(r"(?<!\s)\s+the$", "", text[max(0, mention.start - 100) : mention.start].rstrip()).lower()
-        origin = before.endswith(origin_words) and not before.endswith(cues().leaving)
+        chained = origin_end >= 0 and text[origin_end : mention.start] == " in "
+        origin = before.endswith(origin_words) and not before.endswith(cues().leaving) or chained
+        if origin and before.endswith("from") or chained:
+            origin_end = mention.end
         if not is_coded and (origin or any(a <= mention.start < b for a, b in covered)
                              or _seat(before, text[mention.end : mention.end + 60])):
             continue
@@ -143,6 +159,8 @@ def _resolved(gaz: Gazetteer, text: str, mentions: Sequence[PlaceMention], count
         key = name_key(mention.name)
         # a name the sentence already placed with its chain is that place when named again bare
         loc = placed[key] if key in placed and not mention.within else gaz.resolve(mention, countries)
+        if loc is None and anywhere:
+            loc = gaz.resolve(mention, ())
         if loc is not None and mention.within:
             placed.setdefault(key, loc)
         if loc is not None and is_coded and not _in_note_country(gaz, text, loc):

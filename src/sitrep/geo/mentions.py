@@ -84,8 +84,9 @@ def _patterns() -> dict[str, re.Pattern[str]]:
             rf"(?<![\w-])(?:(?:the\s+)?(?:{directions})(?:ern)?\s+(?:{parts})\s+of\s+the\s+country"
             rf"|the\s+(?:{directions})\s+of\s+the\s+country|the\s+country's\s+(?:{directions}))(?![\w-])"
         ),
-        # "the Atbara river", "the Sweida-Damascus road": a feature named after a town is not the town
-        "feature_next": re.compile(rf"(?:-{name})?\s+(?i:{features})(?![\w-])"),
+        # "the Atbara river", "the Sweida-Damascus road", "the Baghdad - Kut city road": a feature named after a
+        # town is not the town
+        "feature_next": re.compile(rf"(?:[ \t]?-[ \t]?{name})?(?:\s+(?i:city|town))?\s+(?i:{features})(?![\w-])"),
         "cue_next": re.compile(rf"\s+(?P<cue>(?i:{hint_words})){ward}(?![\w-])"),
         "cue_tail": re.compile(rf"(?<!\s)\s+(?P<cue>{hint_words}){ward}$", re.IGNORECASE),
         "paren": re.compile(
@@ -284,15 +285,12 @@ def _cue_mentions(
             yield 2, _make(text, m.start("name"), m.end("name"))
     for start, end, label in entities:
         if label in PLACE_LABELS:
-            # "Luparevo, Mykolaiv" read as one span: the first name, with the rest as where it lies
-            comma = text.find(", ", start, end)
-            mention = _make(text, start, comma if comma > start else end)
+            mention = _make(text, start, _span_end(text, start, end))
             # a facility is where the town it is named after is ("Sidnaya Military Prison")
             yield 3, _named(mention) if mention and label == "FAC" else mention
     for start, end, label in entities:
         if label in WEAK_LABELS:
-            comma = text.find(", ", start, end)
-            mention = _make(text, start, comma if comma > start else end)
+            mention = _make(text, start, _span_end(text, start, end))
             named = _named(mention) if mention else None
             yield 6, dataclasses.replace(named, weak=True) if named else None
     for m in acled.conventions().coded_place.finditer(text):
@@ -311,6 +309,13 @@ def _cue_mentions(
     for m in p["town_comma"].finditer(text):
         if _is_place_name(m.group("prov").strip()):
             yield 5, _make(text, m.start("name"), m.end("name"))
+
+
+def _span_end(text: str, start: int, end: int) -> int:
+    """Where a named-entity span's own name ends: "Luparevo, Mykolaiv" and "X Hospital (Cheongju" read as one
+    span are the first name, with the rest as where it lies."""
+    cuts = [i for i in (text.find(", ", start, end), text.find(" (", start, end)) if i > start]
+    return min(cuts, default=end)
 
 
 def _named(mention: PlaceMention) -> PlaceMention | None:
