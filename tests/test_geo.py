@@ -113,12 +113,13 @@ def test_name_one_reading_of_which_is_far_larger_resolves_without_context(gaz: G
 
 
 @pytest.mark.parametrize(("name", "countries", "iso2"), [("Valence", [], None), ("Nis", [], "RS"),
-                                                         ("Palmyra", ["SY"], "SY")])
+                                                         ("Palmyra", ["SY"], "SY"), ("Islamabad", [], "PK")])
 def test_a_name_is_first_the_place_it_is_the_own_name_of(gaz: Gazetteer, name: str, countries: list[str],
                                                          iso2: str | None) -> None:
     # "Valence" is also French for Valencia (which does not outweigh Valence, France) and "Nis" an alternate name of
     # Nice;
-    # a context country where the name is only an alternate one still counts (Palmyra is Syria's Tadmur)
+    # a context country where the name is only an alternate one still counts (Palmyra is Syria's Tadmur); a city
+    # called so outranks a larger one only once called so (Chattogram, Islamabad of old)
     loc = gaz.resolve(name, countries)
     assert (loc.iso2 if loc else None) == iso2
 
@@ -521,7 +522,7 @@ def test_geo_cues_every_entry_reaches_the_code() -> None:
     assert set(c.before) == set(GEO_CUES["cues"]["before"])
     assert c.origin_words == tuple(GEO_CUES["origin_words"]["words"])
     assert c.country_parts == tuple(GEO_CUES["the_country"]["parts"])
-    assert set(GEO_CUES["kind_order"]) == {*GEO_CUES["hint_words"], "none"}
+    assert set(GEO_CUES["kind_order"]) == {*GEO_CUES["hint_words"], "none", "chain"}
 
 
 @pytest.mark.parametrize(
@@ -681,6 +682,18 @@ def test_a_speaker_is_no_place(gaz: Gazetteer, nlp) -> None:
     assert places_in(gaz, text, ents, ["SO"]) == []
 
 
+@pytest.mark.parametrize(("text", "names"), [
+    # a capital that speaks is its government
+    ("On 3 May 2023, Kyiv said Russian forces shelled Kupiansk overnight.", ["Kupyansk"]),
+    # people who speak in a place are there
+    ("On 3 May 2023, protesters in Kyiv said the police beat them.", ["Kyiv"]),
+], ids=["government", "people_there"])
+def test_a_place_that_speaks_is_a_government(gaz: Gazetteer, nlp, text: str, names: list[str]) -> None:
+    doc = nlp(text)
+    ents = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+    assert [p.name for p in places_in(gaz, text, ents, ["UA"])] == names
+
+
 @pytest.mark.parametrize(("text", "name", "hint"), [
     # the cue after a name says what it is, whatever cue went before
     ("Residents rallied in several districts of Amanat al Asimah governorate.", "Amanat al Asimah", "province"),
@@ -690,8 +703,10 @@ def test_a_speaker_is_no_place(gaz: Gazetteer, nlp) -> None:
     # a code before a name is not part of it, nor a type after it
     ("A shopkeeper was shot in PD5 Kandahar city.", "Kandahar", "city"),
     ("Families protested at the Diyarbakir D-type prison.", "Diyarbakir", None),
-    # a Persian ezafe joins the words of one name
+    # a Persian ezafe joins the words of one name, and so do Spanish and Portuguese particles
     ("Teachers held a sit-in in Shahr e Kord city.", "Shahr e Kord", "city"),
+    ("Indigenous groups marched in San Cristobal de las Casas on Monday.", "San Cristobal de las Casas", None),
+    ("Police shot a man in Mogi das Cruzes on Monday.", "Mogi das Cruzes", None),
 ])
 def test_mention_names_and_hints(text: str, name: str, hint: str | None) -> None:
     found = {m.name: m.hint for m in find_place_mentions(text)}
@@ -754,8 +769,14 @@ def test_a_town_of_a_country_the_text_never_names_loses_to_a_province_it_names(g
     ("On 3 May 2023, gunmen injured a bodyguard at a rally within Mumias (Mumias West, Kakamega).", "Mumias", "KE"),
     # "X, X": a town and its province of the same name, not a reading the name supports by itself
     ("On 3 May 2023, in Bridgetown, Bridgetown, voters queued for hours to cast their ballots.", "Bridgetown", "BB"),
+    # a chain that ends at a district (Burkina Faso's provinces are GeoNames districts), with no country named
+    ("On 3 May 2023, militants burned a school in the village of Qqzzyq (Kqzzyq, Soum).", "Soum", "BF"),
+    # a name with particles is one name, not its first word (Santiago, Chile)
+    ("On 3 May 2023, in Santiago de los Caballeros (Santiago), a bus driver was shot dead.",
+     "Santiago de los Caballeros", "DO"),
 ], ids=["country_chain_town", "country_chain_twice", "country_chain_inner", "region_chain", "coded_bracket_chain",
-        "chain_code", "corregimiento", "capital_direction", "weak_with_chain", "same_name_chain"])
+        "chain_code", "corregimiento", "capital_direction", "weak_with_chain", "same_name_chain", "chain_top_district",
+        "particles"])
 def test_places_named_with_chains(gaz: Gazetteer, nlp, text: str, name: str, iso2: str) -> None:
     loc = _place_of_parsed(gaz, nlp, text)
     assert loc is not None and (loc.name, loc.iso2) == (name, iso2), loc
@@ -890,3 +911,15 @@ def test_an_attackers_demonym_breaks_ties_but_rules_out_no_place(gaz: Gazetteer)
     # a demonym still breaks ties: the Lebanese Tripoli, not Libya's larger one
     text = "Lebanese soldiers clashed with gunmen in Tripoli."
     assert [p.iso2 for p in places_in(gaz, text, [], ["LB"], anywhere=True)] == ["LB"]
+
+
+@pytest.mark.parametrize(("text", "iso2"), [
+    ("Dock workers marched in Orange at the call of the CFDT.", "FR"),
+    ("Activists protested in Boston against the bill now before the House of Lords.", "GB"),
+], ids=["union", "parliament"])
+def test_a_national_body_weighs_as_a_demonym(gaz: Gazetteer, nlp, text: str, iso2: str) -> None:
+    # a union or a parliament of one country says which of the towns so called is meant, and rules none out
+    assert weighed_context(gaz, [text]) == ([iso2], True)
+    doc = nlp(text)
+    ents = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+    assert [p.iso2 for p in places_in(gaz, text, ents, [iso2], anywhere=True)] == [iso2]

@@ -270,17 +270,15 @@ class Gazetteer:
         if place is None and len(chain) > 1 and chain[0].kind != "town" and name_key(named[0][1]) == name_key(m.name):
             # "Kosti (Kosti, White Nile)": the town the district is named after, when the province holds it
             place = self._pick([p for p in self._lookup(m.name) if p.kind == "town" and _inside(p, chain[1])],
-                               "city", [chain[1].cc])
+                               "city", [chain[1].cc], m.name)
         if place is None:
             # when the text says where the place is and we cannot check it, only a name unique worldwide will do
             unique_only = bool(m.within) and not chain and not countries
             place = self._resolve_name(m.name, m.hint, countries, chain, unique_only=unique_only)
         if place is None and countries and not m.within and m.hint in (None, "city"):
-            # "protested in Oulu for peace in Ukraine": a town the context does not hold, taken when it is
-            # one sizeable place worldwide by its own name, not an alternate one (the context came from a country
-            # the text only talks about)
-            # one sizeable place worldwide by its own name, or the only place of that name anywhere ("graffiti on
-            # buildings in Uffenheim" beside a "Ukrainian flag")
+            # "protested in Oulu for peace in Ukraine": a town the context does not hold (it came from a country the
+            # text only talks about), taken when it is one sizeable place worldwide by its own name, or the only
+            # place of that name anywhere ("graffiti on buildings in Uffenheim" beside a "Ukrainian flag")
             abroad = self._resolve_name(m.name, m.hint, (), ())
             only = self._unique(self._lookup(m.name))
             place = abroad if (abroad is not None and abroad.kind == "town" and _own_name(abroad, m.name)
@@ -497,7 +495,7 @@ class Gazetteer:
         return (
             self._pick(provinces_only, "province", countries, name)
             or self._pick(provinces_only, "province", (), name)
-            or self._pick(cands, hint or "province", countries)
+            or self._pick(cands, hint or "chain", countries)
             or self._unique(options)
         )
 
@@ -589,7 +587,7 @@ class Gazetteer:
         )
         pool = in_context or list(cands)
         order = cues().kind_order.get(hint or "none", cues().kind_order["none"])
-        if not in_context and hint not in (None, "city"):
+        if not in_context and hint not in (None, "city", "chain"):
             # without context, "X district" is a district, not a same-named town abroad; "X city" may be a
             # district named after its town when no town is called so ("Nassriya city")
             order = order[:1]
@@ -613,10 +611,12 @@ class Gazetteer:
                     return None  # a place outside the article's countries: only a large, unambiguous one
                 rivals = [p for p in group if p is not best and _km(best, p) >= SAME_PLACE_KM]
                 ratio = IN_CONTEXT_DOMINANCE if in_context else DOMINANCE
-                own = name is not None and _own_name(best, name)
-                # in the context country the place officially called so outranks those known by it as an alternate
-                # name (Tashkent region before Tashkent city, whose other name it is), unless they outweigh it
-                return best if all(weight[best.id] >= (1 if in_context and own and not _own_name(p, name or "")
+                # in the context country, or when it is a city, the place officially called so outranks those known
+                # by it as an alternate name (Tashkent region before Tashkent city, whose other name it is; Islamabad
+                # before Chattogram, once called so), unless they outweigh it
+                own = name is not None and _own_name(best, name) \
+                    and (in_context or best.pop >= UNIQUE_MIN_POP)
+                return best if all(weight[best.id] >= (1 if own and not _own_name(p, name or "")
                                                        else ratio) * max(weight[p.id], 1) for p in rivals) else None
         return None
 

@@ -29,6 +29,9 @@ DATELINE = re.compile(
     r"(?: \([^()]{1,30}\))?|[A-Z][\w'’.\-]+(?: [A-Z][\w'’.\-]+)*(?:, [A-Z][\w.'’ -]{1,30}?)? \([^()]{1,30}\))"
     r" ?[-—–]{1,2} "
 )
+# A place name right after one of these words is where something is, even when a speech verb follows it ("protesters
+# in Kyiv said"); without one, "Kyiv said" is the government speaking.
+_LOCATIVE = re.compile(r"(?<![\w-])(?:in|at|from|near|of|to|into|outside|around|across|on|inside)$")
 PRECISION_SCORE = {"town": 4, "district": 3, "province": 2, "region": 1, "country": 0}
 
 
@@ -154,8 +157,9 @@ def _resolved(gaz: Gazetteer, text: str, mentions: Sequence[PlaceMention], count
         if not is_coded and (origin or any(a <= mention.start < b for a, b in covered)
                              or _seat(before, text[mention.end : mention.end + 60])):
             continue
-        if mention.weak and _speaks(text[mention.end :]):
-            continue  # 'Hassan said the troops killed 13 militants': a person
+        after = text[mention.end :]
+        if mention.weak and _speaks(after) or not _LOCATIVE.search(before) and _governs(after):
+            continue  # 'Hassan said the troops killed 13 militants': a person; 'Kyiv said ...': a government
         key = name_key(mention.name)
         # a name the sentence already placed with its chain is that place when named again bare
         loc = placed[key] if key in placed and not mention.within else gaz.resolve(mention, countries)
@@ -208,6 +212,13 @@ def _speaks(after: str) -> bool:
     """Whether the words after a name make it a speaker ('Hassan said', 'Hassan, the spokesman, told')."""
     word = re.match(r"(?:,[^,]{1,60},)?\s*(\w+)", after)
     return word is not None and word.group(1).lower() in claims_lexicon().reporting_verbs
+
+
+def _governs(after: str) -> bool:
+    """Whether a place name is the subject of a speech verb right after it ('Kyiv said', 'Moscow denied'): the
+    government that sits there, not a place of the event."""
+    word = re.match(r"\s+(\w+)", after)
+    return word is not None and word.group(1).lower() in cues().speech
 
 
 @cache
