@@ -522,6 +522,7 @@ def test_geo_cues_every_entry_reaches_the_code() -> None:
     assert set(c.before) == set(GEO_CUES["cues"]["before"])
     assert c.origin_words == tuple(GEO_CUES["origin_words"]["words"])
     assert c.country_parts == tuple(GEO_CUES["the_country"]["parts"])
+    assert c.located == frozenset(GEO_CUES["institutions"]["located"])
     assert set(GEO_CUES["kind_order"]) == {*GEO_CUES["hint_words"], "none", "chain"}
 
 

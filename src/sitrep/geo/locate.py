@@ -29,9 +29,6 @@ DATELINE = re.compile(
     r"(?: \([^()]{1,30}\))?|[A-Z][\w'’.\-]+(?: [A-Z][\w'’.\-]+)*(?:, [A-Z][\w.'’ -]{1,30}?)? \([^()]{1,30}\))"
     r" ?[-—–]{1,2} "
 )
-# A place name right after one of these words is where something is, even when a speech verb follows it ("protesters
-# in Kyiv said"); without one, "Kyiv said" is the government speaking.
-_LOCATIVE = re.compile(r"(?<![\w-])(?:in|at|from|near|of|to|into|outside|around|across|on|inside)$")
 PRECISION_SCORE = {"town": 4, "district": 3, "province": 2, "region": 1, "country": 0}
 
 
@@ -158,7 +155,7 @@ def _resolved(gaz: Gazetteer, text: str, mentions: Sequence[PlaceMention], count
                              or _seat(before, text[mention.end : mention.end + 60])):
             continue
         after = text[mention.end :]
-        if mention.weak and _speaks(after) or not _LOCATIVE.search(before) and _governs(after):
+        if mention.weak and _speaks(after) or _governs(before, after):
             continue  # 'Hassan said the troops killed 13 militants': a person; 'Kyiv said ...': a government
         key = name_key(mention.name)
         # a name the sentence already placed with its chain is that place when named again bare
@@ -214,11 +211,12 @@ def _speaks(after: str) -> bool:
     return word is not None and word.group(1).lower() in claims_lexicon().reporting_verbs
 
 
-def _governs(after: str) -> bool:
+def _governs(before: str, after: str) -> bool:
     """Whether a place name is the subject of a speech verb right after it ('Kyiv said', 'Moscow denied'): the
-    government that sits there, not a place of the event."""
+    government that sits there, not a place of the event ('protesters in Kyiv said' are in Kyiv)."""
     word = re.match(r"\s+(\w+)", after)
-    return word is not None and word.group(1).lower() in cues().speech
+    return word is not None and word.group(1).lower() in cues().speech \
+        and (before.split() or [""])[-1] not in cues().located
 
 
 @cache

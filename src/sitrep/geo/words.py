@@ -38,6 +38,7 @@ class Cues:
     institutions: tuple[str, ...]
     near: tuple[str, ...]
     speech: tuple[str, ...]
+    located: frozenset[str]
     qualifiers_after: tuple[str, ...]
     qualifiers_unless: tuple[str, ...]
     qualifiers_before: tuple[str, ...]
@@ -72,6 +73,7 @@ def cues() -> Cues:
         institutions=tuple(raw["institutions"]["words"]),
         near=tuple(raw["near"]["words"]),
         speech=tuple(raw["institutions"]["speech"]),
+        located=frozenset(raw["institutions"]["located"]),
         qualifiers_after=tuple(sorted(raw["qualifiers"]["after"], key=len, reverse=True)),
         qualifiers_unless=tuple(raw["qualifiers"]["unless"]),
         qualifiers_before=tuple(raw["qualifiers"]["before"]),
