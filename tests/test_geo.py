@@ -688,11 +688,30 @@ def test_a_speaker_is_no_place(gaz: Gazetteer, nlp) -> None:
     ("On 3 May 2023, Kyiv said Russian forces shelled Kupiansk overnight.", ["Kupyansk"]),
     # people who speak in a place are there
     ("On 3 May 2023, protesters in Kyiv said the police beat them.", ["Kyiv"]),
-], ids=["government", "people_there"])
+    # a capital takes a stance for its government
+    ("On 3 May 2023, Moscow condemned the shelling of Kharkiv by its own side.", ["Kharkiv"]),
+], ids=["government", "people_there", "stance"])
 def test_a_place_that_speaks_is_a_government(gaz: Gazetteer, nlp, text: str, names: list[str]) -> None:
     doc = nlp(text)
     ents = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
     assert [p.name for p in places_in(gaz, text, ents, ["UA"])] == names
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("On 3 May 2023, fighting between rebels and troops spilled into Myawaddy, Kayin state.", "Myawaddy"),
+    ("On 3 May 2023, clashes between militias displaced thousands from Tambura, Western Equatoria.", "Tambura"),
+], ids=["into", "leaving"])
+def test_where_people_went_into_or_were_driven_from_is_the_place(gaz: Gazetteer, text: str, name: str) -> None:
+    assert [p.name for p in places_in(gaz, text, [], country_context(gaz, [text]))][:1] == [name]
+
+
+def test_a_town_the_text_places_in_a_province_geonames_has_moved_it_out_of(gaz: Gazetteer) -> None:
+    # the Central African prefecture of Ouham-Pende was split: GeoNames files Paoua in Lim-Pende now
+    loc = gaz.resolve(PlaceMention("Paoua", 0, 5, "Paoua", None, ("Ouham-Pende",)), ["CF"])
+    assert loc is not None and (loc.name, loc.precision, loc.admin1) == ("Paoua", "town", "Ouham-Pende"), loc
+    # a namesake hundreds of kilometres away is another place: the province, with the name as the text gives it
+    loc = gaz.resolve(PlaceMention("Goma", 0, 4, "Goma", None, ("Ituri",)), ["CD"])
+    assert loc is not None and (loc.name, loc.precision, loc.mentioned) == ("Ituri", "province", "Goma"), loc
 
 
 @pytest.mark.parametrize(("text", "name", "hint"), [
@@ -708,6 +727,11 @@ def test_a_place_that_speaks_is_a_government(gaz: Gazetteer, nlp, text: str, nam
     ("Teachers held a sit-in in Shahr e Kord city.", "Shahr e Kord", "city"),
     ("Indigenous groups marched in San Cristobal de las Casas on Monday.", "San Cristobal de las Casas", None),
     ("Police shot a man in Mogi das Cruzes on Monday.", "Mogi das Cruzes", None),
+    # where people live and walk, a port, the quarters of a town
+    ("Residents of Beita clashed with troops.", "Beita", None),
+    ("Youths took to the streets of Kano.", "Kano", None),
+    ("Truckers blocked the road to Constanta port.", "Constanta", "city"),
+    ("Tanks shelled the eastern neighbourhoods of Khan Younis.", "Khan Younis", "city"),
 ])
 def test_mention_names_and_hints(text: str, name: str, hint: str | None) -> None:
     found = {m.name: m.hint for m in find_place_mentions(text)}
@@ -722,9 +746,10 @@ def test_an_office_named_after_a_town_names_the_town(gaz: Gazetteer, nlp) -> Non
         [("Hakkari", "TR")]
 
 
-@pytest.mark.parametrize("name", ["JeM", "FAMa", "SNNPR", "House", "Police", "Easter"])
+@pytest.mark.parametrize("name", ["JeM", "FAMa", "SNNPR", "House", "Police", "Easter", "University"])
 def test_codes_and_ordinary_words_are_no_towns(gaz: Gazetteer, name: str) -> None:
-    # "JeM" militants are not El Jem, "SNNPR" is no vowel-blind Sonepur, "the House of Lords" no Belgian Housse
+    # "JeM" militants are not El Jem, "SNNPR" is no vowel-blind Sonepur, "the House of Lords" no Belgian Housse,
+    # "the University of Lagos" no district of Kingston
     assert gaz.resolve(name, ["IN", "RU"]) is None
 
 

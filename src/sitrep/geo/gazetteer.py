@@ -44,6 +44,9 @@ ABROAD_MIN_POP = 10_000
 ALIAS_DISCOUNT = 8
 # Vowel-blind keys shorter than this ("~hr") match too much to be used.
 LOOSE_MIN_LEN = 5
+# A town the text places in a district or province that GeoNames files elsewhere is taken when it lies this close to
+# that area's point: provinces are split and merged (Paoua, now of Lim-Pende; Thu Dau Mot, now of Ho Chi Minh City)
+MOVED_KM = {"district": 50.0, "province": 150.0}
 
 
 @dataclass(frozen=True)
@@ -154,7 +157,7 @@ class Gazetteer:
                 self._place_cache.clear()
             self._place_cache[key] = [_Place(*r) for r in rows]
         if name_key(name) in ordinary_keys():  # "the House of Lords", "Police said": no hamlet of that name
-            return [p for p in self._place_cache[key] if p.kind != "town" or p.pop >= ORDINARY_MIN_POP]
+            return [p for p in self._place_cache[key] if p.kind == "province" or p.pop >= ORDINARY_MIN_POP]
         return self._place_cache[key]
 
     def _get(self, place_id: int | None) -> _Place | None:
@@ -297,9 +300,22 @@ class Gazetteer:
             return self._location(place, precision, written)
         if chain:  # the town is not in the gazetteer: fall back to its district, then its province
             fallback = next((c for c in chain if c.lat is not None), chain[0])
+            moved = self._moved(m.name, fallback)
+            if moved is not None:  # in the province the text names, whichever GeoNames files it in
+                loc, top = self._location(moved, None, written), chain[-1]
+                return loc if top.kind != "province" else dataclasses.replace(loc, admin1=written.get(top.id, top.name))
             loc = self._location(fallback, "district" if fallback.kind == "town" else None, written)
             return dataclasses.replace(loc, mentioned=m.name)
         return None
+
+    def _moved(self, name: str, area: _Place) -> _Place | None:
+        """The one town of that name close to an area the text places it in, though GeoNames files it elsewhere."""
+        radius = MOVED_KM.get(area.kind)
+        if radius is None or area.lat is None:
+            return None
+        near = [p for p in self._candidates(name, (), [area.cc])
+                if p.kind == "town" and p.cc == area.cc and _km(p, area) <= radius]
+        return self._pick(near, "city", [area.cc], name)
 
     def _in_country(self, m: PlaceMention, iso2: str) -> Location | None:
         """A country's name followed by a note's chain: the town of that name the chain encloses ("Salvador (Bahia)",

@@ -138,7 +138,6 @@ def _resolved(gaz: Gazetteer, text: str, mentions: Sequence[PlaceMention], count
     covered: list[tuple[int, int]] = []  # the "(B, C)" of a resolved "A (B, C)": A already used them
     coded_ends = {m.end() for m in acled.conventions().coded_place.finditer(text)}
     dateline = DATELINE.match(text)
-    origin_words = cues().origin_words
     unknown: tuple[int, str] | None = None  # (end, name) of the last mention the gazetteer lacks
     placed: dict[str, Location] = {}
     origin_end = -1  # where the last origin ("a man from Soran") ends: "... in Hama" after it is the origin too
@@ -148,7 +147,7 @@ def _resolved(gaz: Gazetteer, text: str, mentions: Sequence[PlaceMention], count
         is_coded = mention.start in coded_ends
         before = re.sub(r"(?<!\s)\s+the$", "", text[max(0, mention.start - 100) : mention.start].rstrip()).lower()
         chained = origin_end >= 0 and text[origin_end : mention.start] == " in "
-        origin = before.endswith(origin_words) and not before.endswith(cues().leaving) or chained
+        origin = _origin(before) or chained
         if origin and before.endswith("from") or chained:
             origin_end = mention.end
         if not is_coded and (origin or any(a <= mention.start < b for a, b in covered)
@@ -205,6 +204,21 @@ def _in_note_country(gaz: Gazetteer, text: str, loc: Location) -> bool:
     return not countries or loc.iso2 in countries
 
 
+def _origin(before: str) -> bool:
+    """Whether the word before a name makes it an origin or a destination ('fighters from Iraq', 'fled to X'), not
+    where the event was: not after a word of leaving a few words before ('evacuated from Mariupol', 'displaced
+    thousands from Tambura'), nor after 'into' ('crossed into Adre')."""
+    words = before.split()
+    if not words or words[-1].lstrip("(\"'“") not in cues().origin_words:
+        return False
+    return not (words[-1].endswith("from") and _leaving_pattern().search(" ".join(words[-5:-1])))
+
+
+@cache
+def _leaving_pattern() -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w-])(?:{'|'.join(re.escape(w) for w in cues().leaving)})(?![\w-])")
+
+
 def _speaks(after: str) -> bool:
     """Whether the words after a name make it a speaker ('Hassan said', 'Hassan, the spokesman, told')."""
     word = re.match(r"(?:,[^,]{1,60},)?\s*(\w+)", after)
@@ -215,7 +229,7 @@ def _governs(before: str, after: str) -> bool:
     """Whether a place name is the subject of a speech verb right after it ('Kyiv said', 'Moscow denied'): the
     government that sits there, not a place of the event ('protesters in Kyiv said' are in Kyiv)."""
     word = re.match(r"\s+(\w+)", after)
-    return word is not None and word.group(1).lower() in cues().speech \
+    return word is not None and word.group(1).lower() in (*cues().speech, *cues().stances) \
         and (before.split() or [""])[-1] not in cues().located
 
 

@@ -38,6 +38,7 @@ class Cues:
     institutions: tuple[str, ...]
     near: tuple[str, ...]
     speech: tuple[str, ...]
+    stances: tuple[str, ...]
     located: frozenset[str]
     qualifiers_after: tuple[str, ...]
     qualifiers_unless: tuple[str, ...]
@@ -69,10 +70,11 @@ def cues() -> Cues:
         inner_particles=tuple(raw["name_articles"]["inner"]),
         country_parts=tuple(raw["the_country"]["parts"]),
         origin_words=tuple(raw["origin_words"]["words"]),
-        leaving=tuple(f"{w} from" for w in raw["origin_words"]["leaving"]),
+        leaving=tuple(raw["origin_words"]["leaving"]),
         institutions=tuple(raw["institutions"]["words"]),
         near=tuple(raw["near"]["words"]),
         speech=tuple(raw["institutions"]["speech"]),
+        stances=tuple(raw["institutions"]["stances"]),
         located=frozenset(raw["institutions"]["located"]),
         qualifiers_after=tuple(sorted(raw["qualifiers"]["after"], key=len, reverse=True)),
         qualifiers_unless=tuple(raw["qualifiers"]["unless"]),
