@@ -21,6 +21,7 @@ from sitrep.geo import (
     best_place,
     build_index,
     coded_place,
+    countries_of_places,
     country_context,
     default_index_path,
     find_place_mentions,
@@ -68,6 +69,10 @@ def resolve_first(gaz: Gazetteer, text: str) -> Location | None:
         ("Karachi", [], 24.86, 67.01, 25, "sindh"),
         ("Afgoye", ["SO"], 2.14, 45.12, 25, None),
         ("Bambari", ["CF"], 5.77, 20.68, 25, "ouaka"),
+        # Q for K and Kh for H, in the context country only (GeoNames: Qiryat Shmona, Al Khums, Sirte)
+        ("Kiryat Shmona", ["IL"], 33.21, 35.57, 10, None),
+        ("Khoms", ["LY"], 32.65, 14.26, 10, None),
+        ("Sirt", ["LY"], 31.21, 16.59, 10, None),
     ],
 )
 def test_resolves_transliterated_town_names(
@@ -700,9 +705,12 @@ def test_a_place_that_speaks_is_a_government(gaz: Gazetteer, nlp, text: str, nam
 @pytest.mark.parametrize(("text", "name"), [
     ("On 3 May 2023, fighting between rebels and troops spilled into Myawaddy, Kayin state.", "Myawaddy"),
     ("On 3 May 2023, clashes between militias displaced thousands from Tambura, Western Equatoria.", "Tambura"),
-], ids=["into", "leaving"])
-def test_where_people_went_into_or_were_driven_from_is_the_place(gaz: Gazetteer, text: str, name: str) -> None:
-    assert [p.name for p in places_in(gaz, text, [], country_context(gaz, [text]))][:1] == [name]
+    ("On 12 July 2021, looting and arson spread to Pietermaritzburg, KwaZulu-Natal.", "Pietermaritzburg"),
+    ("On 3 May 2023, troops repelled assaults on the eastern approaches to Pokrovsk in Donetsk region.", "Pokrovsk"),
+], ids=["into", "leaving", "spread", "approaches"])
+def test_where_people_went_into_or_were_driven_from_is_the_place(gaz: Gazetteer, nlp, text: str, name: str) -> None:
+    ents = [(e.start_char, e.end_char, e.label_) for e in nlp(text).ents]
+    assert [p.name for p in places_in(gaz, text, ents, country_context(gaz, [text]))][:1] == [name]
 
 
 def test_a_town_the_text_places_in_a_province_geonames_has_moved_it_out_of(gaz: Gazetteer) -> None:
@@ -712,6 +720,44 @@ def test_a_town_the_text_places_in_a_province_geonames_has_moved_it_out_of(gaz: 
     # a namesake hundreds of kilometres away is another place: the province, with the name as the text gives it
     loc = gaz.resolve(PlaceMention("Goma", 0, 4, "Goma", None, ("Ituri",)), ["CD"])
     assert loc is not None and (loc.name, loc.precision, loc.mentioned) == ("Ituri", "province", "Goma"), loc
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    # a cause people rally for or against, the far side of a border
+    ("Students occupied a faculty building in Vilnius in solidarity with Gaza.", ["Vilnius"]),
+    ("Hundreds rallied in Tbilisi against the invasion of Ukraine.", ["Tbilisi"]),
+    ("Warplanes struck a camp near Sarmada, close to the border with Turkey.", []),
+    # an abbreviation before a noun is an adjective; after "in" it is the country
+    ("A US citizen was beaten by a mob on Monday.", []),
+    ("Thousands marched across the UK on Saturday.", ["United Kingdom"]),
+    # a name qualifying activists is their cause or movement
+    ("Police detained dozens of Hirak activists in Al Hoceima.", ["Al Hoceima"]),
+], ids=["solidarity", "invasion", "border", "adjective", "across", "activists"])
+def test_names_that_are_no_place_of_the_event(gaz: Gazetteer, text: str, names: list[str]) -> None:
+    places = places_in(gaz, text, [], country_context(gaz, [text]))
+    assert [p.name for p in places if p.precision != "region"] == names, places
+
+
+def test_a_province_weighs_more_than_a_namesake_district_for_an_article_naming_no_country() -> None:
+    town_abroad = Location(name="Palma", admin1=None, country="Brazil", iso2="BR", lat=-11.5, lon=-47.0,
+                           geonames_id=None, precision="district")
+    province = Location(name="Cabo Delgado", admin1="Cabo Delgado", country="Mozambique", iso2="MZ", lat=-12.3,
+                        lon=39.3, geonames_id=None, precision="province")
+    assert countries_of_places([[town_abroad, province]]) == ["MZ", "BR"]
+    assert countries_of_places([[town_abroad, town_abroad, province]]) == ["BR", "MZ"]
+
+
+def test_a_name_several_towns_share_is_the_one_beside_another_place_named(gaz: Gazetteer) -> None:
+    # Russia has ten towns called Kamenka; the largest is by Penza, 1,300 km from Nalchik
+    alone = gaz.resolve("Kamenka", ["RU"])
+    assert alone is not None and alone.admin1 == "Penzenskaya oblast'", alone
+    text = "Police detained five men in Kamenka, near Nalchik."
+    kamenka, nalchik = places_in(gaz, text, [], country_context(gaz, [text]))[:2]
+    assert kamenka.name == "Kamenka" and kamenka.admin1 == nalchik.admin1 == "Kabardino-Balkarskaya Respublika"
+    # places named beside two of them settle nothing
+    lermontovo = Location(name="Lermontovo", admin1=None, country="Russia", iso2="RU", lat=52.993, lon=43.661, geonames_id=None,
+                          precision="town")
+    assert gaz.resolve("Kamenka", ["RU"], [nalchik, lermontovo]) == alone
 
 
 @pytest.mark.parametrize(("text", "name", "hint"), [

@@ -47,6 +47,9 @@ LOOSE_MIN_LEN = 5
 # A town the text places in a district or province that GeoNames files elsewhere is taken when it lies this close to
 # that area's point: provinces are split and merged (Paoua, now of Lim-Pende; Thu Dau Mot, now of Ho Chi Minh City)
 MOVED_KM = {"district": 50.0, "province": 150.0}
+# A name several towns of a country share is the one lying this close to another place its sentence names: "Kamenka,
+# near Nalchik" is the Kamenka by Nalchik, not the larger one by Penza.
+ANCHOR_KM = 50.0
 
 
 @dataclass(frozen=True)
@@ -224,8 +227,10 @@ class Gazetteer:
             self._small_country_points[iso2] = (row[0], row[1]) if row else None
         return point or self._small_country_points.get(iso2)
 
-    def resolve(self, mention: PlaceMention | str, countries: Sequence[str] = ()) -> Location | None:
-        """The place a mention refers to, or None when unknown or ambiguous; `countries`: iso2 context, likeliest first."""
+    def resolve(self, mention: PlaceMention | str, countries: Sequence[str] = (),
+                anchors: Sequence[Location] = ()) -> Location | None:
+        """The place a mention refers to, or None when unknown or ambiguous; `countries`: iso2 context, likeliest
+        first; `anchors`: other places the text names, which settle a name several towns share."""
         m = mention if isinstance(mention, PlaceMention) else _mention_of_phrase(mention)
         if m is None:
             return None
@@ -240,7 +245,22 @@ class Gazetteer:
                      else self._resolve_region(dataclasses.replace(m, name=words[1], hint="region"), countries))
         if found is None and (named := _named(m)) is not None and named.name != m.name:
             found = self._resolve(named, countries)  # "died in Sidnaya Military Prison": where the prison is
+        if anchors and not m.within and m.hint in (None, "city") and (found is None or found.precision == "town"):
+            # "Kamenka, near Nalchik": of the towns a name several share, the one beside another place named
+            found = self._by_anchor(m.name, anchors) or found
         return found
+
+    def _by_anchor(self, name: str, anchors: Sequence[Location]) -> Location | None:
+        """The one town of a shared name close to one of `anchors` (other than itself) and in its country."""
+        towns = [p for p in self._lookup(name) if p.kind == "town"]
+        own = {p.id for p in towns}
+        others = [a for a in anchors if a.precision in ("town", "district") and a.geonames_id not in own]
+        close = [p for p in towns if any(p.cc == a.iso2 and (d := distance_km(p, a)) is not None and d <= ANCHOR_KM
+                                         for a in others)]
+        best = max(close, key=lambda p: p.pop, default=None)
+        if best is None or any(_km(best, p) >= SAME_PLACE_KM for p in close):
+            return None
+        return self._location(best)
 
     def _resolve(self, m: PlaceMention, countries: Sequence[str]) -> Location | None:
         if m.hint == "region":

@@ -35,6 +35,7 @@ _DOUBLED = re.compile(r"(zh|kh|sh|ch|gh|th|dh|.)\1+")
 _INNER_Y = re.compile(r"(?<=.)y")
 _FINAL_H = re.compile(r"([ae])h$")
 _VOWELS = re.compile(r"(?<=.)[aeiou]")
+_KH_Q = re.compile(r"kh|q")
 
 
 def fold(text: str) -> str:
@@ -84,8 +85,10 @@ def without_type_prefix(name: str) -> str:
 
 
 def loose_key(key: str) -> str:
-    """A vowel-blind key for a `name_key` (Idleb/Idlib, Ninewa/Ninawa, Deir/Dayr), used only in context."""
-    return "~" + _VOWELS.sub("", key)
+    """A vowel-blind key for a `name_key` (Idleb/Idlib, Ninewa/Ninawa, Deir/Dayr), used only in context: Kh and H,
+    Q and K are one letter too (Khan Yunis/Han Yunis, Qamishli/Kamishli), as transliterations of Arabic and
+    Persian mix them."""
+    return "~" + _VOWELS.sub("", _KH_Q.sub(lambda m: "h" if m.group(0) == "kh" else "k", key))
 
 
 def _is_latin(text: str) -> bool:

@@ -29,6 +29,8 @@ DATELINE = re.compile(
     r"(?: \([^()]{1,30}\))?|[A-Z][\w'’.\-]+(?: [A-Z][\w'’.\-]+)*(?:, [A-Z][\w.'’ -]{1,30}?)? \([^()]{1,30}\))"
     r" ?[-—–]{1,2} "
 )
+# What a province an article names weighs for its country against a town or a district named elsewhere.
+PROVINCE_WEIGHT = 1.5
 PRECISION_SCORE = {"town": 4, "district": 3, "province": 2, "region": 1, "country": 0}
 
 
@@ -127,13 +129,16 @@ def places_in(
     demonyms', and a name none of them holds is looked for in any country ("Turkish shelling near Tal Tamr")."""
     mentions = find_place_mentions(text, entities)
     # a name with a note's chain after it ("within Mumias (Mumias West, Kakamega)") is a place however parsed
-    return (_resolved(gaz, text, [m for m in mentions if not m.weak or m.within], countries, anywhere)
-            or _resolved(gaz, text, [m for m in mentions if m.weak and not m.within], countries))
+    strong = [m for m in mentions if not m.weak or m.within]
+    out, unresolved = _resolved(gaz, text, strong, countries, anywhere)
+    if out and (unresolved or len(out) > 1):  # "Kamenka, near Nalchik": a name several towns share, settled by the others
+        out, _ = _resolved(gaz, text, strong, countries, anywhere, anchors=out)
+    return out or _resolved(gaz, text, [m for m in mentions if m.weak and not m.within], countries)[0]
 
 
 def _resolved(gaz: Gazetteer, text: str, mentions: Sequence[PlaceMention], countries: Sequence[str],
-              anywhere: bool = False) -> list[Location]:
-    """The mentions' places, resolved, in order (see `places_in`)."""
+              anywhere: bool = False, anchors: Sequence[Location] = ()) -> tuple[list[Location], bool]:
+    """The mentions' places, resolved, in order (see `places_in`), and whether the gazetteer lacked some name."""
     out: list[Location] = []
     covered: list[tuple[int, int]] = []  # the "(B, C)" of a resolved "A (B, C)": A already used them
     coded_ends = {m.end() for m in acled.conventions().coded_place.finditer(text)}
@@ -158,7 +163,7 @@ def _resolved(gaz: Gazetteer, text: str, mentions: Sequence[PlaceMention], count
             continue  # 'Hassan said the troops killed 13 militants': a person; 'Kyiv said ...': a government
         key = name_key(mention.name)
         # a name the sentence already placed with its chain is that place when named again bare
-        loc = placed[key] if key in placed and not mention.within else gaz.resolve(mention, countries)
+        loc = placed[key] if key in placed and not mention.within else gaz.resolve(mention, countries, anchors)
         if loc is None and anywhere:
             loc = gaz.resolve(mention, ())
         if loc is not None and mention.within:
@@ -168,6 +173,9 @@ def _resolved(gaz: Gazetteer, text: str, mentions: Sequence[PlaceMention], count
         if loc is not None and mention.weak and (loc.precision == "country" or loc.iso2 not in countries[:1]
                                                  and not gaz.sizeable(loc, mention.name)):
             loc = None  # a person's or a group's name that some village abroad shares
+        if loc is not None and loc.precision == "country" and re.fullmatch(r"(?:[A-Z]\.?){2,4}", mention.name) \
+                and (before.split() or [""])[-1] not in cues().located:
+            loc = None  # "a US citizen", "UK officials": an abbreviation is written as an adjective, not a place
         if loc is None:
             unknown = (mention.end, mention.name)
             continue
@@ -179,13 +187,13 @@ def _resolved(gaz: Gazetteer, text: str, mentions: Sequence[PlaceMention], count
         if loc in out:
             continue
         if is_coded:
-            return [loc]  # "coded to X": the note says where the event is coded
+            return [loc], False  # "coded to X": the note says where the event is coded
         out.append(loc)
         if mention.within:
             last = text.find(mention.within[-1], mention.end)
             if last >= 0:
                 covered.append((mention.end, last + len(mention.within[-1])))
-    return out
+    return out, unknown is not None
 
 
 def coded_place(gaz: Gazetteer, text: str, countries: Sequence[str]) -> Location | None:
@@ -207,11 +215,23 @@ def _in_note_country(gaz: Gazetteer, text: str, loc: Location) -> bool:
 def _origin(before: str) -> bool:
     """Whether the word before a name makes it an origin or a destination ('fighters from Iraq', 'fled to X'), not
     where the event was: not after a word of leaving a few words before ('evacuated from Mariupol', 'displaced
-    thousands from Tambura'), nor after 'into' ('crossed into Adre')."""
+    thousands from Tambura'), nor 'to' right after a word of reaching ('spread to X'), nor after 'into'; or whether
+    the words before make it a cause or a border's far side ('in solidarity with Gaza', 'the border with Turkey')."""
     words = before.split()
+    if _topic_pattern().search(before):
+        return True
     if not words or words[-1].lstrip("(\"'“") not in cues().origin_words:
         return False
+    if words[-1] == "to" and re.search(rf"(?<![\w-])(?:{'|'.join(map(re.escape, cues().reaching))})$",
+                                       " ".join(words[-3:-1])):
+        return False
     return not (words[-1].endswith("from") and _leaving_pattern().search(" ".join(words[-5:-1])))
+
+
+@cache
+def _topic_pattern() -> re.Pattern[str]:
+    words = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in cues().topics)
+    return re.compile(rf"(?<![\w-])(?:{words})$")
 
 
 @cache
@@ -297,10 +317,11 @@ def place_reason(location: Location | None, own: Sequence[Sequence[Location]], c
 
 def countries_of_places(places_by_sentence: Iterable[Sequence[Location]]) -> list[str]:
     """The countries (ISO2) of the towns, districts and provinces a text names, most named first: the
-    countries of an article that names no country ("in Baghdad")."""
-    seen: dict[str, int] = {}
+    countries of an article that names no country ("in Baghdad"). A province weighs more than a town or a district:
+    few share a province's name ("Palma district in Cabo Delgado" is in Mozambique, not in Brazil's Palma)."""
+    seen: dict[str, float] = {}
     for places in places_by_sentence:
         for loc in places:
             if loc.iso2 and loc.precision in ("town", "district", "province"):
-                seen[loc.iso2] = seen.get(loc.iso2, 0) + 1
+                seen[loc.iso2] = seen.get(loc.iso2, 0) + (PROVINCE_WEIGHT if loc.precision == "province" else 1)
     return sorted(seen, key=lambda k: -seen[k])

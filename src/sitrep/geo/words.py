@@ -35,6 +35,8 @@ class Cues:
     country_parts: tuple[str, ...]
     origin_words: tuple[str, ...]
     leaving: tuple[str, ...]
+    reaching: tuple[str, ...]
+    topics: tuple[str, ...]
     institutions: tuple[str, ...]
     near: tuple[str, ...]
     speech: tuple[str, ...]
@@ -71,6 +73,8 @@ def cues() -> Cues:
         country_parts=tuple(raw["the_country"]["parts"]),
         origin_words=tuple(raw["origin_words"]["words"]),
         leaving=tuple(raw["origin_words"]["leaving"]),
+        reaching=tuple(raw["origin_words"]["reaching"]),
+        topics=tuple(raw["origin_words"]["topics"]),
         institutions=tuple(raw["institutions"]["words"]),
         near=tuple(raw["near"]["words"]),
         speech=tuple(raw["institutions"]["speech"]),
