@@ -107,3 +107,11 @@ def test_learned_an_event_note_is_typed_by_the_model_however_unsure():
     assert learned.decide((None, None), unsure, note=True).event_type == "Battles"  # a note reports an event
     no_event = learned.Prediction("Battles", "Armed clash", 0.05, 0.8, {"Armed clash": 0.05})
     assert learned.decide((None, None), no_event, note=True).event_type is None  # unless the model reads none
+
+
+def test_learned_no_event_vetoes_generic_violence_words_except_in_an_event_note():
+    no_event = learned.Prediction("Violence against civilians", "Attack", 0.1, 0.8, {"Attack": 0.1})
+    rules = ("Violence against civilians", "Attack")
+    # "a man was shot on a road; the gunman fled": in an article, maybe a crime; in an event note, an event
+    assert learned.decide(rules, no_event, weak=True).event_type is None
+    assert learned.decide(rules, no_event, weak=True, note=True).event_type == "Violence against civilians"

@@ -143,15 +143,15 @@ class Extractor:
         )
         facts = self._read_sentences(parsed, ctx)
         drafts = events.draft_events(parsed.index, facts)
-        label = events.article_label(art.text, acled.note_label(art.text), drafts, facts, self.typing,
-                                     acled.is_note(art.text))
+        note = acled.is_note(art.text)
+        label = events.article_label(art.text, acled.note_label(art.text), drafts, facts, self.typing, note)
         drafts = events.with_label(parsed.index, drafts, facts, label)
         main = events.main_draft(drafts, label)
         shown = events.caption_draft(drafts, facts)
         lead = next((f for f in facts if f.field == "text"), None)
         coded = geo.coded_place(self.gazetteer, art.text, ctx.countries)
         finished = (
-            self._finish(d, ctx, MainContext(label, self._stated_claim(parsed), lead, facts, coded)
+            self._finish(d, ctx, MainContext(label, self._stated_claim(parsed), lead, facts, coded, note)
                          if d is main else None,
                          dates.caption_date(art.caption) if d is shown else None, _places_before(d, facts))
             for d in drafts
@@ -220,7 +220,7 @@ class Extractor:
         own = [s.places for s in draft.sentences]
         location = geo.event_place(own, main.places if main else before, ctx.countries, main.coded if main else None)
         typed = events.type_event(draft, main.label if main else None, self.book, ctx.country, location,
-                                  ctx.countries[0] if ctx.countries else None, self.typing)
+                                  ctx.countries[0] if ctx.countries else None, self.typing, bool(main and main.note))
         if typed.event_type is None and not draft.label:
             return None
         claim_list = claims_stage.event_claims([(s.sent, s.claims) for s in draft.sentences],
@@ -268,6 +268,7 @@ class MainContext:
     lead: events.SentenceFacts | None  # the article's first body sentence, which may date the main event
     facts: Sequence[events.SentenceFacts]
     coded: Location | None = None  # where a note says its event is coded ('[coded to Warsaw]')
+    note: bool = False  # the article is an event note ('On 3 May 2022, …'): its main draft is an event by its form
 
     @property
     def places(self) -> list[list[Location]]:

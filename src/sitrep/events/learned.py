@@ -151,7 +151,7 @@ def decide(rules: tuple[str | None, str | None], prediction: Prediction, typing:
     When the rules' reading is `weak` (only generic violence words, no organised actor doing it), the model's
     'no event' vetoes it: a stabbing in a bar or a crush in a stadium is not political violence. An event
     `note` ('On 3 May 2022, …') reports an event by its form: the model's reading of one fills in however unsure,
-    its confidence kept with the type."""
+    its confidence kept with the type, and its 'no event' vetoes no reading of the rules."""
     rule_type, rule_sub = rules
     said = (f"model: {prediction.sub_event_type} ({prediction.probability:.2f}), "
             f"no event ({prediction.none_probability:.2f})")
@@ -161,7 +161,7 @@ def decide(rules: tuple[str | None, str | None], prediction: Prediction, typing:
         if not prediction.is_event:
             return Decision(None, None, None, None, f"{said}: no event")
         return Decision(prediction.event_type, prediction.sub_event_type, "model", prediction.probability, said)
-    if weak and prediction.none_probability >= GATE:
+    if weak and not note and prediction.none_probability >= GATE:
         return Decision(None, None, None, None, f"{said}: no political violence, demonstration or development")
     if rule_type is None:
         if prediction.is_event and (note or prediction.probability >= FILL):

@@ -51,10 +51,12 @@ class Typed:
 
 
 def type_event(draft: Draft, label: Label | None, book: ActorBook, country: str | None,
-               location: Location | None, iso2: str | None, typing: learned.Typing = "both") -> Typed:
+               location: Location | None, iso2: str | None, typing: learned.Typing = "both",
+               note: bool = False) -> Typed:
     """Type and actors of a draft: the rules (triggers by ACLED's priority rules) with the learned model, who
     acted on whom, then the territory and detention rules. `country` and `iso2` are the article's; an event
-    placed in another country takes that country's generic actors ("Unidentified Armed Group (X)")."""
+    placed in another country takes that country's generic actors ("Unidentified Armed Group (X)"). `note`: the
+    draft is an event note's main one (see `learned.decide`)."""
     if location is not None and location.country and location.iso2 != iso2:
         country = book.country_of(location.country) or location.country
     victims = victims_of(draft)
@@ -90,7 +92,7 @@ def type_event(draft: Draft, label: Label | None, book: ActorBook, country: str 
                                        "organised actor: ordinary crime")
         else:
             reading = learned.model().predict(" ".join(s.sent.text.strip() for s in core))
-            decided = learned.decide((event_type, sub_type), reading, typing, plain)
+            decided = learned.decide((event_type, sub_type), reading, typing, plain, note)
     if decided.note:
         notes = [*notes, decided.note]
     actor1, actor2 = actors(decided.event_type)
