@@ -868,6 +868,13 @@ def test_a_notes_coded_place_wherever_it_stands(gaz: Gazetteer) -> None:
     loc = coded_place(gaz, text, ["PL", "RU"])
     assert loc is not None and (loc.name, loc.iso2) == ("Warsaw", "PL")
     assert coded_place(gaz, "Police arrested 12 people in Warsaw.", ["PL"]) is None
+    # a sentence of its own that says where the note is coded
+    text = ("On 3 May 2023, a brigade was placed under the ministry in Baghdad. Coded as provincial capital "
+            "Kut city.")
+    loc = coded_place(gaz, text, ["IQ"])
+    assert loc is not None and (loc.name, loc.iso2) == ("Al-Kut", "IQ"), loc
+    # not "coded as" inside a sentence, which codes an actor
+    assert coded_place(gaz, "On 3 May 2023, gunmen coded as Kut militia attacked a shop in Baghdad.", ["IQ"]) is None
 
 
 def test_an_abbreviation_weighs_as_a_demonym_in_the_context(gaz: Gazetteer) -> None:
