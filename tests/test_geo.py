@@ -747,6 +747,12 @@ def test_a_province_weighs_more_than_a_namesake_district_for_an_article_naming_n
     assert countries_of_places([[town_abroad, town_abroad, province]]) == ["BR", "MZ"]
 
 
+def test_a_chain_is_read_where_its_narrower_name_is_found_by_its_own_key(gaz: Gazetteer) -> None:
+    # Italy's Bari holds a town whose vowel-blind key is Qandala's; Somalia's Bari holds Qandala itself
+    loc = gaz.resolve(PlaceMention("Qandala", 0, 7, "Qandala", None, ("Bari",)))
+    assert loc is not None and (loc.name, loc.iso2) == ("Qandala", "SO"), loc
+
+
 def test_a_name_several_towns_share_is_the_one_beside_another_place_named(gaz: Gazetteer) -> None:
     # Russia has ten towns called Kamenka; the largest is by Penza, 1,300 km from Nalchik
     alone = gaz.resolve("Kamenka", ["RU"])

@@ -450,10 +450,11 @@ class Gazetteer:
         return list(reversed(resolved))
 
     def _inside_names(self, container: _Place, names: Sequence[str]) -> int:
-        """How many of `names` have a candidate inside `container` (vowel-blind keys allowed there). A hamlet
-        holds nothing: its surroundings would hold a namesake of almost any name. A town holds only places called
-        so by their own names: Galician towns are known by their parishes' saints' names ("San Salvador", "San
-        Martin"), so those names are around many of them."""
+        """How many of `names` have a candidate inside `container`, a name found by its exact key counting twice
+        one found by its vowel-blind key (Qandala is in Somalia's Bari, not near Italy's Bari by some Candela).
+        A hamlet holds nothing: its surroundings would hold a namesake of almost any name. A town holds only places
+        called so by their own names: Galician towns are known by their parishes' saints' names ("San Salvador",
+        "San Martin"), so those names are around many of them."""
         town = container.kind == "town"
         if town and container.pop < UNIQUE_TOWN_MIN_POP:
             return 0
@@ -463,10 +464,10 @@ class Gazetteer:
             if len(key) < 3:
                 continue
             exact = [p for p in self._lookup(n) if _inside(p, container) and (not town or _own_name(p, n))]
-            if exact or not town and (
-                len(loose_key(key)) >= LOOSE_MIN_LEN
-                and any(_inside(p, container) for p in self._lookup(n, loose=True))
-            ):
+            if exact:
+                found += 2
+            elif not town and len(loose_key(key)) >= LOOSE_MIN_LEN \
+                    and any(_inside(p, container) for p in self._lookup(n, loose=True)):
                 found += 1
         return found
 
