@@ -747,6 +747,17 @@ def test_a_province_weighs_more_than_a_namesake_district_for_an_article_naming_n
     assert countries_of_places([[town_abroad, town_abroad, province]]) == ["BR", "MZ"]
 
 
+@pytest.mark.parametrize(("text", "admin1"), [
+    ("On 3 May 2022, police detained a man in Kazan (Tatarstan) for an anti-war poster.", "Tatarstan"),
+    ("On 3 May 2022, police detained protesters in Ulan-Ude (Buryatia).", "Buryatia"),
+    ("On 3 May 2022, residents protested in Makhachkala (Dagestan).", "Dagestan"),
+])
+def test_russias_republics_by_their_english_names(gaz: Gazetteer, text: str, admin1: str) -> None:
+    # GeoNames writes "Tatarstan, Respublika" and "Buryatiya, Respublika"; notes write the name alone
+    loc = best_place([places_in(gaz, text, [], country_context(gaz, [text]))], ["RU"])
+    assert loc is not None and loc.precision == "town" and gaz.same_province(loc.admin1, admin1, "RU"), loc
+
+
 def test_a_chain_is_read_where_its_narrower_name_is_found_by_its_own_key(gaz: Gazetteer) -> None:
     # Italy's Bari holds a town whose vowel-blind key is Qandala's; Somalia's Bari holds Qandala itself
     loc = gaz.resolve(PlaceMention("Qandala", 0, 7, "Qandala", None, ("Bari",)))

@@ -23,7 +23,7 @@ from sitrep.geo import dumps
 from sitrep.geo.keys import _is_latin, key_rows, loose_key, name_key, plain, without_type_prefix
 from sitrep.geo.words import cues
 
-INDEX_FORMAT = 9  # bump when the index schema or the key function changes
+INDEX_FORMAT = 10  # bump when the index schema or the key function changes
 
 # id, name, kind, cc, admin1 id, admin2 id, lat, lon, population: one row of the places table
 _PlaceRow = tuple[int, str, str, str, int | None, int | None, float | None, float | None, int]
