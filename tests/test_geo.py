@@ -717,6 +717,9 @@ def test_a_town_the_text_places_in_a_province_geonames_has_moved_it_out_of(gaz: 
     # the Central African prefecture of Ouham-Pende was split: GeoNames files Paoua in Lim-Pende now
     loc = gaz.resolve(PlaceMention("Paoua", 0, 5, "Paoua", None, ("Ouham-Pende",)), ["CF"])
     assert loc is not None and (loc.name, loc.precision, loc.admin1) == ("Paoua", "town", "Ouham-Pende"), loc
+    # a town GeoNames links to no district is taken in the province of the district the text names
+    loc = gaz.resolve(PlaceMention("Lalibela", 0, 8, "Lalibela", None, ("Lasta", "North Wello")), ["ET"])
+    assert loc is not None and (loc.name, loc.precision) == ("Lalibela", "town"), loc
     # a namesake hundreds of kilometres away is another place: the province, with the name as the text gives it
     loc = gaz.resolve(PlaceMention("Goma", 0, 4, "Goma", None, ("Ituri",)), ["CD"])
     assert loc is not None and (loc.name, loc.precision, loc.mentioned) == ("Ituri", "province", "Goma"), loc

@@ -329,12 +329,14 @@ class Gazetteer:
         return None
 
     def _moved(self, name: str, area: _Place) -> _Place | None:
-        """The one town of that name close to an area the text places it in, though GeoNames files it elsewhere."""
+        """The one town of that name close to an area the text places it in, though GeoNames files it elsewhere, or,
+        for a district, in its province with no district of its own in GeoNames (Lalibela, in North Wollo)."""
         radius = MOVED_KM.get(area.kind)
-        if radius is None or area.lat is None:
+        if radius is None:
             return None
         near = [p for p in self._candidates(name, (), [area.cc])
-                if p.kind == "town" and p.cc == area.cc and _km(p, area) <= radius]
+                if p.kind == "town" and p.cc == area.cc
+                and (_km(p, area) <= radius or area.kind == "district" and p.a2 is None and p.a1 == area.a1)]
         return self._pick(near, "city", [area.cc], name)
 
     def _in_country(self, m: PlaceMention, iso2: str) -> Location | None:
