@@ -250,6 +250,11 @@ class Gazetteer:
             found = self._by_anchor(m.name, anchors) or found
         return found
 
+    def shared(self, name: str) -> bool:
+        """Whether several towns far apart share the name (Kamenka), so that other places named may settle it."""
+        towns = [p for p in self._lookup(name) if p.kind == "town"]
+        return any(_km(towns[0], p) >= SAME_PLACE_KM for p in towns[1:])
+
     def _by_anchor(self, name: str, anchors: Sequence[Location]) -> Location | None:
         """The one town of a shared name close to one of `anchors` (other than itself) and in its country."""
         towns = [p for p in self._lookup(name) if p.kind == "town"]

@@ -131,7 +131,8 @@ def places_in(
     # a name with a note's chain after it ("within Mumias (Mumias West, Kakamega)") is a place however parsed
     strong = [m for m in mentions if not m.weak or m.within]
     out, unresolved = _resolved(gaz, text, strong, countries, anywhere)
-    if out and (unresolved or len(out) > 1):  # "Kamenka, near Nalchik": a name several towns share, settled by the others
+    if out and (unresolved or len(out) > 1) and any(gaz.shared(m.name) for m in strong if not m.within):
+        # "Kamenka, near Nalchik": a name several towns share, settled by the sentence's other places
         out, _ = _resolved(gaz, text, strong, countries, anywhere, anchors=out)
     return out or _resolved(gaz, text, [m for m in mentions if m.weak and not m.within], countries)[0]
 
