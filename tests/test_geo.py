@@ -741,6 +741,17 @@ def test_names_that_are_no_place_of_the_event(gaz: Gazetteer, text: str, names: 
     assert [p.name for p in places if p.precision != "region"] == names, places
 
 
+def test_a_name_the_parser_took_for_a_person_is_the_only_place_called_so(gaz: Gazetteer) -> None:
+    # a town of 7,000 that no other place shares a name with: in a text that names no country, that town
+    text = "On 3 May 2022, gunmen attacked Tokombere at night."
+    start = text.index("Tokombere")
+    places = places_in(gaz, text, [(start, start + 9, "PERSON")], [])
+    assert [(p.name, p.iso2) for p in places] == [("Tokombere", "NG")]
+    # a people's name is no spelling of a town (the Philippine Ibaan), however unique
+    text = "Iban longhouse residents blockaded a logging road."
+    assert places_in(gaz, text, [(0, 4, "ORG")], []) == []
+
+
 def test_a_province_weighs_more_than_a_namesake_district_for_an_article_naming_no_country() -> None:
     town_abroad = Location(name="Palma", admin1=None, country="Brazil", iso2="BR", lat=-11.5, lon=-47.0,
                            geonames_id=None, precision="district")

@@ -19,7 +19,7 @@ from typing import ClassVar
 
 from sitrep.actors.lexicon import country_aliases
 from sitrep.geo.index import _build_locked, default_index_path
-from sitrep.geo.keys import ORDINARY_MIN_POP, loose_key, name_key, ordinary_keys
+from sitrep.geo.keys import ORDINARY_MIN_POP, fold, loose_key, name_key, ordinary_keys
 from sitrep.geo.mentions import THE_COUNTRY, PlaceMention, _mention_of_phrase, _named, _split_cue
 from sitrep.geo.shapes import country_points
 from sitrep.geo.words import cues
@@ -372,6 +372,12 @@ class Gazetteer:
         the context says the text is, 'Novak' (a person) names no such town."""
         place = self._get(loc.geonames_id)
         return place is not None and place.kind == "town" and place.pop >= ABROAD_MIN_POP and _own_name(place, name)
+
+    def only(self, loc: Location, name: str) -> bool:
+        """Whether a resolved place is the only place the gazetteer knows by that name (a town and its same-named
+        district are one), more than a hamlet, and spelled so ('Iban' is no spelling of the Philippine Ibaan)."""
+        unique = self._unique(self._lookup(name))
+        return unique is not None and unique.id == loc.geonames_id and fold(unique.name) == fold(name)
 
     def _names(self, name: str, place: _Place) -> bool:
         """Whether `name` is one of the place's own names (not the name of its capital town)."""

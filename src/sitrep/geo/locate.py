@@ -171,8 +171,7 @@ def _resolved(gaz: Gazetteer, text: str, mentions: Sequence[PlaceMention], count
             placed.setdefault(key, loc)
         if loc is not None and is_coded and not _in_note_country(gaz, text, loc):
             loc = None
-        if loc is not None and mention.weak and (loc.precision == "country" or loc.iso2 not in countries[:1]
-                                                 and not gaz.sizeable(loc, mention.name)):
+        if loc is not None and mention.weak and not _weak_place(gaz, loc, mention.name, countries):
             loc = None  # a person's or a group's name that some village abroad shares
         if loc is not None and loc.precision == "country" and re.fullmatch(r"(?:[A-Z]\.?){2,4}", mention.name) \
                 and (before.split() or [""])[-1] not in cues().located:
@@ -195,6 +194,15 @@ def _resolved(gaz: Gazetteer, text: str, mentions: Sequence[PlaceMention], count
             if last >= 0:
                 covered.append((mention.end, last + len(mention.within[-1])))
     return out, unknown is not None
+
+
+def _weak_place(gaz: Gazetteer, loc: Location, name: str, countries: Sequence[str]) -> bool:
+    """Whether a name the parser took for a person or a group is the place it resolved to: not a country; one in the
+    text's own country, a sizeable town called so anywhere, or, in a text that names no country, the only place of
+    that name in the gazetteer."""
+    if loc.precision == "country":
+        return False
+    return loc.iso2 in countries[:1] or gaz.sizeable(loc, name) or not countries and gaz.only(loc, name)
 
 
 def coded_place(gaz: Gazetteer, text: str, countries: Sequence[str]) -> Location | None:
