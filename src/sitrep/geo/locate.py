@@ -231,8 +231,7 @@ def _origin(before: str) -> bool:
         return True
     if not words or words[-1].lstrip("(\"'“") not in cues().origin_words:
         return False
-    if words[-1] == "to" and re.search(rf"(?<![\w-])(?:{'|'.join(map(re.escape, cues().reaching))})$",
-                                       " ".join(words[-3:-1])):
+    if words[-1] == "to" and _reaching_pattern().search(" ".join(words[-3:-1])):
         return False
     return not (words[-1].endswith("from") and _leaving_pattern().search(" ".join(words[-5:-1])))
 
@@ -241,6 +240,11 @@ def _origin(before: str) -> bool:
 def _topic_pattern() -> re.Pattern[str]:
     words = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in cues().topics)
     return re.compile(rf"(?<![\w-])(?:{words})$")
+
+
+@cache
+def _reaching_pattern() -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w-])(?:{'|'.join(re.escape(w) for w in cues().reaching)})$")
 
 
 @cache
