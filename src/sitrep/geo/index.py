@@ -23,7 +23,8 @@ from sitrep.geo import dumps
 from sitrep.geo.keys import _is_latin, key_rows, loose_key, name_key, plain, without_type_prefix
 from sitrep.geo.words import cues
 
-INDEX_FORMAT = 10  # bump when the index schema or the key function changes
+INDEX_FORMAT = 11  # bump when the index schema or the key function changes
+LOOSE_EPONYM_MIN_LEN = 5  # with its "~": a shorter vowel-blind key ("~brk") names too many towns to pick a district's seat
 
 # id, name, kind, cc, admin1 id, admin2 id, lat, lon, population: one row of the places table
 _PlaceRow = tuple[int, str, str, str, int | None, int | None, float | None, float | None, int]
@@ -158,12 +159,23 @@ def _admin_point(sub: _Sub, admin1: _Sub) -> tuple[float | None, float | None]:
     """
     own = {name_key(sub.name, True), *(name_key(a, True) for a in sub.aliases if _is_latin(a))}
     pool = sub.towns or admin1.towns
-    eponymous = [t for t in pool if t[1] in own] or [t for t in pool if own & t[5]]
+    # the vowel-blind key last, of the name and of its stem: Russia's "Zelenodolsky" raion and its seat Zelenodolsk,
+    # "Shebekinsky" and Shebekino
+    loose = {k for key in own for k in (loose_key(key), loose_key(_adjective_stem(key)))
+             if len(k) >= LOOSE_EPONYM_MIN_LEN}
+    eponymous = ([t for t in pool if t[1] in own] or [t for t in pool if own & t[5]]
+                 or [t for t in pool if loose_key(t[1]) in loose])
     candidates = eponymous or sub.towns
     if not candidates:
         return None, None
     best = max(candidates, key=lambda t: t[2])
     return best[3], best[4]
+
+
+def _adjective_stem(key: str) -> str:
+    """A name key without the ending that makes it an adjective ('shebekinski' -> 'shebekin')."""
+    endings = sorted({name_key(e) for e in cues().adjectival_endings}, key=len, reverse=True)
+    return next((key[: -len(e)] for e in endings if key.endswith(e) and len(key) > len(e) + 2), key)
 
 
 def _display_name(sub: _Sub) -> str:

@@ -20,6 +20,7 @@ class Cues:
     kind_order: dict[str, tuple[str, ...]]
     admin_suffixes: frozenset[str]
     admin_prefixes: tuple[str, ...]
+    adjectival_endings: tuple[str, ...]
     prefix_particles: tuple[str, ...]
     before: tuple[str, ...]
     directions: frozenset[str]
@@ -59,6 +60,7 @@ def cues() -> Cues:
         kind_order={k: tuple(v) for k, v in raw["kind_order"].items()},
         admin_suffixes=frozenset(raw["admin_suffixes"]["words"]),
         admin_prefixes=tuple(raw["admin_suffixes"]["prefixes"]),
+        adjectival_endings=tuple(raw["admin_suffixes"]["adjectival_endings"]),
         prefix_particles=tuple(raw["admin_suffixes"]["prefix_particles"]),
         before=tuple(sorted(raw["cues"]["before"], key=len, reverse=True)),
         directions=frozenset(raw["directions"]["words"]),
