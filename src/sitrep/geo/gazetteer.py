@@ -323,6 +323,8 @@ class Gazetteer:
                 # a district named after its centre town, or "X countryside": the area around the town
                 precision = "district"
             return self._location(place, precision, written)
+        if chain and (part := self._part_inside(m.name, m.hint, chain)) is not None:
+            return dataclasses.replace(self._location(part, None, written), mentioned=m.name)
         if chain:  # the town is not in the gazetteer: fall back to its district, then its province
             fallback = next((c for c in chain if c.lat is not None), chain[0])
             moved = self._moved(m.name, fallback)
@@ -331,6 +333,18 @@ class Gazetteer:
                 return loc if top.kind != "province" else dataclasses.replace(loc, admin1=written.get(top.id, top.name))
             loc = self._location(fallback, "district" if fallback.kind == "town" else None, written)
             return dataclasses.replace(loc, mentioned=m.name)
+        return None
+
+    def _part_inside(self, name: str, hint: str | None, chain: Sequence[_Place]) -> _Place | None:
+        """The place named by the last words of a name the gazetteer lacks, inside the narrowest enclosing place
+        ("Hazari Imam Sahib district, Kunduz": Imam Sahib)."""
+        words = name.split()
+        for part in (" ".join(words[i:]) for i in range(1, len(words))):
+            if len(name_key(part)) < 5:
+                break
+            inside = [p for p in self._lookup(part) if p.lat is not None and _inside(p, chain[0])]
+            if inside:
+                return self._pick(inside, hint, [chain[0].cc], part)
         return None
 
     def _moved(self, name: str, area: _Place) -> _Place | None:
