@@ -375,6 +375,8 @@ def test_ingest_never_raises_on_arbitrary_bytes(data: bytes, suffix: str) -> Non
     [
         ("Gunmen killed four villagers.", "en"),
         ("Suicide Attack Kills 30 at Market", "en"),
+        # a name's hyphenated French words are no French: the text around it decides
+        ("On 9 April 2022, farmers blocked roads in Rennes (Ille-et-Vilaine, Bretagne) to protest fuel prices.", "en"),
         ("Des hommes armés ont tué quatre villageois près de la frontière.", "fr"),
         ("Hombres armados mataron a cuatro personas en el pueblo.", "es"),
     ],

@@ -63,13 +63,14 @@ def detect_language(text: str) -> str:
         code = detect(sample).split("-")[0]  # 'zh-cn' -> 'zh'
     except LangDetectException:
         return "und"
-    words = re.findall(r"[^\W\d_]+", sample)
+    # hyphenated words are one word: "Ille-et-Vilaine" is a name, not the French "et"
+    words = re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)*", sample)
     # langdetect is unreliable on a line or two ("Gunmen killed four villagers." -> 'da'); names say nothing of
     # the language ("Boko Haram JAS attacked Kouyape (Kolofata, Mayo-Sava) killing 1" -> 'tl'), so the words
     # written in lower case decide
     plain = [w for w in words if w[:1].islower()] or words
     if code != "en" and len(words) < SHORT_TEXT_WORDS and plain:
-        english = sum(w.lower() in _english_words() for w in plain)
+        english = sum(all(part in _english_words() for part in w.lower().split("-")) for w in plain)
         if english / len(plain) >= 0.5:
             return "en"
     return code
