@@ -437,6 +437,9 @@ def test_country_context_from_the_notes_province(gaz: Gazetteer, text: str, iso2
         ("On 9 May 2023, Russian forces captured Qqzzyqivka, Kharkiv. Casualties unknown.", "UA", "Kharkiv", None, None, 0),
         # a note chain after a name the patterns cannot read ("X II & III")
         ("On 10 May 2023, troops seized Qqzzy II & III (Beni, Nord-Kivu) from rebels.", "CD", "Nord-Kivu", 0.49, 29.47, 25),
+        # a name the gazetteer lacks whose last words name a place of the chain
+        ("On 22 April 2023, a blast killed worshippers in Hazari Imam Sahib district, Kunduz.", "AF", "Kunduz",
+         37.19, 68.94, 5),
         # the vowel-blind spelling of a province is trusted when the district it contains is found in it
         ("On 11 May 2023, unknown gunmen killed a shepherd in Tal Afar district, Ninawa.", "IQ", None, 36.38, 42.45, 25),
     ],
@@ -567,6 +570,8 @@ def test_geo_demonyms_every_row_loads() -> None:
         ("About 50 people rallied in Oulu for peace in Ukraine.", [], "FI", "Oulu"),
         # the town whose own name it is beats a town that has it only as an alternate name
         ("Arsonists set fire to a workshop in Bolu town overnight.", [], "TR", "Bolu"),
+        # "A in B": A is a quarter of B, not a town called A 150 km off
+        ("Police shot a man dead in Paraisopolis in Sao Paulo (Sao Paulo).", [], "BR", "Sao Paulo"),
     ],
 )
 def test_a_place_the_text_names_is_found_in_its_own_country(
@@ -978,6 +983,23 @@ def test_a_district_no_town_is_linked_to_takes_the_town_called_so_by_an_alternat
     loc = gaz.resolve("Dalgan county", ["IR"])
     assert loc is not None and loc.precision == "district" and loc.lat is not None and loc.lon is not None
     assert km(loc.lat, loc.lon, seat.lat, seat.lon) < 1
+
+
+@pytest.mark.parametrize(("district", "seat"), [
+    ("Zernogradsky raion", "Zernograd"),  # the district's name is its seat's adjective, spelled without vowels alike
+    ("Shebekinsky raion", "Shebekino"),  # ... and with the adjective's ending off
+])
+def test_a_district_no_town_is_linked_to_takes_the_seat_it_is_named_after(gaz: Gazetteer, district: str,
+                                                                          seat: str) -> None:
+    town = next(p for p in gaz._lookup(seat) if p.cc == "RU")
+    loc = gaz.resolve(district, ["RU"])
+    assert loc is not None and loc.precision == "district" and loc.lat is not None and loc.lon is not None
+    assert km(loc.lat, loc.lon, town.lat, town.lon) < 1
+
+
+def test_a_subdivisions_type_word_before_its_name_is_no_part_of_the_name_shown(gaz: Gazetteer) -> None:
+    loc = gaz.resolve("Port-au-Prince arrondissement", ["HT"])  # GeoNames: 'Arrondissement de Port-au-Prince'
+    assert loc is not None and loc.name == "Port-au-Prince"
 
 
 @pytest.mark.parametrize(("text", "name", "iso2"), [
