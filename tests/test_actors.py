@@ -288,6 +288,12 @@ def test_external_rule_can_be_switched_off(book: ActorBook) -> None:
             [("Turkish army warplanes", "Military Forces of Turkey"), ("PKK forces", "PKK: Kurdistan Workers Party")],
         ),
         (
+            # cattle raiders are the communal militias of pastoralist communities
+            "Cattle raiders killed two herders at a cattle camp near Rumbek.",
+            "South Sudan",
+            [("Cattle raiders", "Unidentified Communal Militia (South Sudan)"), ("herders", "Civilians (South Sudan)")],
+        ),
+        (
             "Unknown gunmen shot and killed 2 regime soldiers near Sayda town.",
             "Syria",
             [("Unknown gunmen", "Unidentified Armed Group (Syria)"), ("regime soldiers", "Military Forces of Syria")],
