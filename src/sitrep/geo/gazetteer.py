@@ -415,13 +415,15 @@ class Gazetteer:
         named = self._resolve_chain(m.within, countries, [m.name])
         chain = [p for p, _ in named]
         countries = [chain[-1].cc, *countries] if chain else countries
-        # "northern Aleppo (countryside)": a part of a province, coded to the province, never to a town.
-        place = self._resolve_name(m.name, "province", countries, chain)
-        if place is not None and place.kind == "province":
-            return self._location(place)
-        # "central Thessaloniki", "eastern Kharkiv": a part of a town that is no province is coded to the town
-        place = self._resolve_name(m.name, "city", countries, chain)
-        return self._location(place) if place is not None and place.kind == "town" else None
+        # "northern Aleppo (countryside)": a part of a province, coded to the province, never to a town; "eastern
+        # Kharkiv" of a town that is no province is coded to the town; "central London", "central Aleppo": the
+        # town's centre, before any province whose capital it is
+        kinds = ("town", "province") if m.text.split()[0].lower() == "central" else ("province", "town")
+        for kind in kinds:
+            place = self._resolve_name(m.name, "city" if kind == "town" else kind, countries, chain)
+            if place is not None and place.kind == kind:
+                return self._location(place)
+        return None
 
     def _candidates(
         self, name: str, scope: Sequence[_Place] | None, countries: Sequence[str]
@@ -652,9 +654,9 @@ class Gazetteer:
         pool = in_context or list(cands)
         order = cues().kind_order.get(hint or "none", cues().kind_order["none"])
         if not in_context and hint not in (None, "city", "chain"):
-            # without context, "X district" is a district, not a same-named town abroad; "X city" may be a
-            # district named after its town when no town is called so ("Nassriya city")
-            order = order[:1]
+            # without context, "X district" is a district, not a same-named town abroad, or else a province (Kenya's
+            # counties are); "X city" may be a district named after its town when no town is called so ("Nassriya city")
+            order = tuple(k for k in order if k != "town") if hint == "district" else order[:1]
         by_kind = {k: [p for p in pool if p.kind == k] for k in order}
         if hint is None and by_kind.get("province") and by_kind.get("town"):
             # a bare name that is a province and a town: the town if it lies in that province (Homs)

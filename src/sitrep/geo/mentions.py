@@ -102,6 +102,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "qualifier_before": re.compile(
             rf"(?<![\w-])(?:{residence})\s+(?:the\s+)?$"),
         "of_in": re.compile(rf"\s+(?:of|in)\s+(?:the\s+)?(?P<name>{name})"),
+        "appositive": re.compile(r",\s+(?:the|a|an)\s+(?:[a-z-]+\s+){0,2}(?:capital|town|city|village)\s+(?:of|in)\s"),
         # "Nabatiye junction (Al Nabatieh)", "Buenos Aires - Comuna 2 (...)": what stands between a name and its chain
         "to_chain": re.compile(rf"(?:\s+\d{{1,3}}|(?:\s+(?i:{landmarks})){{1,3}})(?=\s*\()"),
         "chain_before": re.compile(rf",\s+(?P<name>{name})\s*[(\[]\s*$"),
@@ -292,7 +293,9 @@ def _cue_mentions(
         if label in WEAK_LABELS:
             mention = _make(text, start, _span_end(text, start, end))
             named = _named(mention) if mention else None
-            yield 6, dataclasses.replace(named, weak=True) if named else None
+            # "Wad Madani, the capital of Gezira state": a name the text says is a town is one, however parsed
+            town = named is not None and p["appositive"].match(text, named.end) is not None
+            yield 6, dataclasses.replace(named, weak=not town) if named else None
     for m in acled.conventions().coded_place.finditer(text):
         name = p["name"].match(text, m.end())
         if name:
