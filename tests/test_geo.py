@@ -575,7 +575,8 @@ def test_geo_demonyms_every_row_loads() -> None:
         # "central X" is the town's centre, not the province whose capital it is
         ("Thousands marched through central London to demand that the UK government act.", [], "GB", "London"),
         # a name parsed as a person that the text calls a town is a place, beside the province it names
-        ("Fighting spread to Wad Madani, the capital of Gezira state, residents said.", [(19, 29, "PERSON")], "SD", "Wad Medani"),
+        ("Fighting spread to Wad Madani, the capital of Gezira state, residents said.", [(19, 29, "PERSON")], "SD",
+         "Wad Medani"),
         # "A in B": A is a quarter of B, not a town called A 150 km off
         ("Police shot a man dead in Paraisopolis in Sao Paulo (Sao Paulo).", [], "BR", "Sao Paulo"),
     ],

@@ -24,7 +24,8 @@ from sitrep.geo.keys import _is_latin, key_rows, loose_key, name_key, plain, wit
 from sitrep.geo.words import cues
 
 INDEX_FORMAT = 11  # bump when the index schema or the key function changes
-LOOSE_EPONYM_MIN_LEN = 5  # with its "~": a shorter vowel-blind key ("~brk") names too many towns to pick a district's seat
+# the shortest vowel-blind key, with its "~", that may name a district's seat: a shorter one ("~brk") names too many
+LOOSE_EPONYM_MIN_LEN = 5
 
 # id, name, kind, cc, admin1 id, admin2 id, lat, lon, population: one row of the places table
 _PlaceRow = tuple[int, str, str, str, int | None, int | None, float | None, float | None, int]

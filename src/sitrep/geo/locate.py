@@ -202,9 +202,11 @@ def _resolved(gaz: Gazetteer, text: str, mentions: Sequence[PlaceMention], count
 
 def _apart(inner: Location, outer: Location) -> bool:
     """Whether two towns the text writes as "A in B" lie too far apart for A to be in B."""
-    return inner.precision == outer.precision == "town" and inner.lat is not None and outer.lat is not None \
-        and outer.lon is not None and inner.lon is not None \
-        and km((inner.lat, inner.lon), (outer.lat, outer.lon)) > SAME_PLACE_KM
+    if inner.precision != "town" or outer.precision != "town":
+        return False
+    if inner.lat is None or inner.lon is None or outer.lat is None or outer.lon is None:
+        return False
+    return km((inner.lat, inner.lon), (outer.lat, outer.lon)) > SAME_PLACE_KM
 
 
 def _weak_place(gaz: Gazetteer, loc: Location, name: str, countries: Sequence[str]) -> bool:
