@@ -376,6 +376,7 @@ def test_ingest_never_raises_on_arbitrary_bytes(data: bytes, suffix: str) -> Non
         ("Gunmen killed four villagers.", "en"),
         ("Suicide Attack Kills 30 at Market", "en"),
         # a name's hyphenated French words are no French: the text around it decides
+        ("Police dispersed a sit-in at Pont-de-la-Maye and Saint-Jean-de-Luz.", "en"),
         ("On 9 April 2022, farmers blocked roads in Rennes (Ille-et-Vilaine, Bretagne) to protest fuel prices.", "en"),
         ("Des hommes armés ont tué quatre villageois près de la frontière.", "fr"),
         ("Hombres armados mataron a cuatro personas en el pueblo.", "es"),
