@@ -16,6 +16,7 @@ import os
 import sqlite3
 import tempfile
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -173,10 +174,15 @@ def _admin_point(sub: _Sub, admin1: _Sub) -> tuple[float | None, float | None]:
     return best[3], best[4]
 
 
+@cache
+def _adjectival_endings() -> tuple[str, ...]:
+    """The adjective endings of `geo_cues.toml` as name keys, longest first."""
+    return tuple(sorted({name_key(e) for e in cues().adjectival_endings}, key=len, reverse=True))
+
+
 def _adjective_stem(key: str) -> str:
     """A name key without the ending that makes it an adjective ('shebekinski' -> 'shebekin')."""
-    endings = sorted({name_key(e) for e in cues().adjectival_endings}, key=len, reverse=True)
-    return next((key[: -len(e)] for e in endings if key.endswith(e) and len(key) > len(e) + 2), key)
+    return next((key[: -len(e)] for e in _adjectival_endings() if key.endswith(e) and len(key) > len(e) + 2), key)
 
 
 def _display_name(sub: _Sub) -> str:
